@@ -1,0 +1,13 @@
+//! zkdemo: ZooKeeper coordination from the command line.
+//!
+//! Data flows one way: `cli` → a command module (`lock`, `elect`, `config`, `inspect`,
+//! `server`) → the recipes (`queue`) → `session` → the `zookeeper` crate. Only `session`
+//! touches the crate's handle.
+
+pub mod cli;
+pub mod exit;
+pub mod fourlw;
+pub mod output;
+pub mod server;
+pub mod session;
+pub mod signals;

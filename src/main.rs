@@ -1,0 +1,30 @@
+use clap::Parser;
+
+use zkdemo::cli::{Cli, Command};
+use zkdemo::output::{Event, Output};
+use zkdemo::{exit, server, session, signals};
+
+fn main() {
+    let cli = Cli::parse();
+    let g = &cli.global;
+    session::init_logging(g.verbose, g.quiet);
+    if let Err(e) = signals::install() {
+        eprintln!("zkdemo: cannot install signal handlers: {e}");
+        std::process::exit(exit::FAILURE);
+    }
+    let out = Output { json: g.json, quiet: g.quiet };
+    let result = match &cli.command {
+        Command::Server(args) => server::run(args, g, out),
+    };
+    let code = match result {
+        Ok(code) => code,
+        Err(e) => {
+            if out.json {
+                out.emit(&Event::new("error").with("code", e.code).with("message", e.message.clone()));
+            }
+            eprintln!("zkdemo: {e}");
+            e.code
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,99 @@
+//! One event type, printed for people (one line) or as JSON lines (`--json`).
+//!
+//! Every JSON event carries `"event"` and `"ts"` (RFC 3339, UTC, microseconds) first, then its
+//! fields in the order they were added. Lines are flushed one by one so a pipe sees them at once.
+
+use std::io::Write;
+use std::time::SystemTime;
+
+use serde_json::{Map, Value};
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    name: &'static str,
+    fields: Map<String, Value>,
+    text: String,
+}
+
+impl Event {
+    pub fn new(name: &'static str) -> Event {
+        Event { name, fields: Map::new(), text: String::new() }
+    }
+
+    /// Add a field to the JSON form.
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Event {
+        self.fields.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// The line a person reads (without `--json`).
+    pub fn text(mut self, text: impl Into<String>) -> Event {
+        self.text = text.into();
+        self
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub fn field(&self, key: &str) -> Option<&Value> {
+        self.fields.get(key)
+    }
+
+    /// The JSON line (without the newline), with `ts` set to now.
+    pub fn to_json(&self) -> String {
+        let mut m = Map::new();
+        m.insert("event".into(), Value::from(self.name));
+        m.insert("ts".into(), Value::from(timestamp()));
+        for (k, v) in &self.fields {
+            m.insert(k.clone(), v.clone());
+        }
+        Value::Object(m).to_string()
+    }
+}
+
+/// RFC 3339 in UTC with microseconds, e.g. `2026-11-24T15:48:26.123456Z`.
+pub fn timestamp() -> String {
+    humantime::format_rfc3339_micros(SystemTime::now()).to_string()
+}
+
+/// Where events go. Cheap to copy; every thread may hold one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Output {
+    pub json: bool,
+    pub quiet: bool,
+}
+
+impl Output {
+    pub fn emit(&self, event: &Event) {
+        let line = if self.json {
+            event.to_json()
+        } else if self.quiet || event.text.is_empty() {
+            return;
+        } else {
+            event.text.clone()
+        };
+        // One locked write per line, flushed, so lines from several threads never mix. A closed
+        // stdout (`| head`) is not an error worth dying for: the events are informational.
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        let _ = writeln!(lock, "{line}");
+        let _ = lock.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_has_event_and_ts_first() {
+        let e = Event::new("acquired").with("id", "1").with("seq", 3).text("worker 1 holds");
+        let v: Value = serde_json::from_str(&e.to_json()).unwrap();
+        let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["event", "ts", "id", "seq"]);
+        let ts = v["ts"].as_str().unwrap();
+        assert!(ts.ends_with('Z') && ts.len() == "2026-11-24T15:48:26.123456Z".len(), "{ts}");
+        assert!(humantime::parse_rfc3339(ts).is_ok());
+    }
+}
