@@ -8,6 +8,7 @@ pub mod cli;
 pub mod exit;
 pub mod fourlw;
 pub mod output;
+pub mod queue;
 pub mod server;
 pub mod session;
 pub mod signals;

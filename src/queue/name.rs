@@ -1,0 +1,222 @@
+//! Contender node names under a lock or election path, as the known recipes write them
+//! (DESIGN.md §3), and their order.
+//!
+//! | who                                  | name                                  |
+//! |--------------------------------------|---------------------------------------|
+//! | kazoo Lock / Election, zkdemo        | `<32 hex>__lock__<seq>`               |
+//! | kazoo ReadLock                       | `<32 hex>__rlock__<seq>`              |
+//! | Curator InterProcessMutex, Selector  | `_c_<uuid with dashes>-lock-<seq>`    |
+//! | Curator LeaderLatch                  | `_c_<uuid with dashes>-latch-<seq>`   |
+//! | go-zookeeper Lock                    | `_c_<32 hex>-lock-<seq>`              |
+//!
+//! `<seq>` is ZooKeeper's sequential suffix: a signed 32-bit counter printed with `%010d`,
+//! which wraps negative; so it is parsed as an i32 and contenders are ordered by it.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// Which recipe wrote a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// kazoo `Lock`/`Election` (and zkdemo): `__lock__`.
+    Kazoo,
+    /// kazoo `ReadLock`: `__rlock__`.
+    KazooRead,
+    /// Curator `InterProcessMutex`/`LeaderSelector`: `_c_<uuid>-lock-`.
+    Curator,
+    /// Curator `LeaderLatch`: `_c_<uuid>-latch-`.
+    CuratorLatch,
+    /// go-zookeeper `Lock`: `_c_<32 hex>-lock-`.
+    GoZookeeper,
+    /// A sequential node of no known recipe (`name0000000007`).
+    Other,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Kazoo => "kazoo",
+            Format::KazooRead => "kazoo-read",
+            Format::Curator => "curator",
+            Format::CuratorLatch => "curator-latch",
+            Format::GoZookeeper => "go-zookeeper",
+            Format::Other => "other",
+        }
+    }
+
+    /// Does a kazoo `Lock` see this node as a contender? (It looks for `__lock__`/`__rlock__`
+    /// only.) Curator and go-zookeeper look for `-lock-`/`-latch-` only: a directory that
+    /// mixes the two families has two holders at once.
+    pub fn family(self) -> &'static str {
+        match self {
+            Format::Kazoo | Format::KazooRead => "kazoo",
+            Format::Curator | Format::CuratorLatch | Format::GoZookeeper => "curator",
+            Format::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A parsed contender name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub name: String,
+    /// The part before the marker: the uuid that lets a client find its own node.
+    pub prefix: String,
+    pub seq: i32,
+    pub format: Format,
+}
+
+/// The marker zkdemo (like kazoo) puts between its uuid and the sequence.
+pub const LOCK_MARKER: &str = "__lock__";
+
+/// The name prefix zkdemo gives its node: `<32 hex>__lock__`; ZooKeeper appends the sequence.
+pub fn new_prefix() -> String {
+    let n: u128 = rand::random();
+    format!("{n:032x}{LOCK_MARKER}")
+}
+
+/// Parse a child name; None when it does not end in a sequence number.
+pub fn parse(name: &str) -> Option<Name> {
+    let (body, seq) = split_seq(name)?;
+    let found = |marker: &str, format: Format| {
+        body.strip_suffix(marker).map(|prefix| Name {
+            name: name.to_owned(),
+            prefix: prefix.to_owned(),
+            seq,
+            format,
+        })
+    };
+    if let Some(n) =
+        found("__lock__", Format::Kazoo).or_else(|| found("__rlock__", Format::KazooRead))
+    {
+        return Some(n);
+    }
+    if body.starts_with("_c_") {
+        let with = |marker: &str| body.strip_suffix(marker).map(|p| p[3..].to_owned());
+        if let Some(id) = with("-lock-") {
+            let format = if id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+                Format::GoZookeeper
+            } else {
+                Format::Curator
+            };
+            return Some(Name {
+                name: name.to_owned(),
+                prefix: body[..body.len() - 6].to_owned(),
+                seq,
+                format,
+            });
+        }
+        if with("-latch-").is_some() {
+            return Some(Name {
+                name: name.to_owned(),
+                prefix: body[..body.len() - 7].to_owned(),
+                seq,
+                format: Format::CuratorLatch,
+            });
+        }
+    }
+    Some(Name {
+        name: name.to_owned(),
+        prefix: body.to_owned(),
+        seq,
+        format: Format::Other,
+    })
+}
+
+/// Split off ZooKeeper's sequence suffix: 10 characters of `%010d` (a sign, when negative,
+/// takes the first of them; -2147483648 takes 11).
+fn split_seq(name: &str) -> Option<(&str, i32)> {
+    for width in [10usize, 11] {
+        if name.len() < width || !name.is_char_boundary(name.len() - width) {
+            continue;
+        }
+        let (body, tail) = name.split_at(name.len() - width);
+        let digits_ok = tail
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || (i == 0 && c == '-'));
+        if digits_ok && (width == 10 || tail.starts_with('-')) {
+            if let Ok(seq) = tail.parse::<i32>() {
+                return Some((body, seq));
+            }
+        }
+    }
+    None
+}
+
+/// Contenders in queue order: by signed sequence, then name (equal sequences only occur
+/// across different parents, but keep the order total).
+pub fn order(a: &Name, b: &Name) -> Ordering {
+    a.seq.cmp(&b.seq).then_with(|| a.name.cmp(&b.name))
+}
+
+/// Parse and order the contenders among `children`; names that are no contender are left out.
+pub fn contenders(children: &[String]) -> Vec<Name> {
+    let mut v: Vec<Name> = children
+        .iter()
+        .filter_map(|c| parse(c))
+        .filter(|n| n.format != Format::Other)
+        .collect();
+    v.sort_by(order);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format() {
+        let k = parse("0123456789abcdef0123456789abcdef__lock__0000000042").unwrap();
+        assert_eq!((k.format, k.seq, k.prefix.len()), (Format::Kazoo, 42, 32));
+        let r = parse("0123456789abcdef0123456789abcdef__rlock__0000000001").unwrap();
+        assert_eq!(r.format, Format::KazooRead);
+        let c = parse("_c_8f3b8c2e-1d2f-4a53-9c51-3a0e7b1b2c3d-lock-0000000007").unwrap();
+        assert_eq!((c.format, c.seq), (Format::Curator, 7));
+        assert_eq!(c.prefix, "_c_8f3b8c2e-1d2f-4a53-9c51-3a0e7b1b2c3d");
+        let l = parse("_c_8f3b8c2e-1d2f-4a53-9c51-3a0e7b1b2c3d-latch-0000000003").unwrap();
+        assert_eq!(l.format, Format::CuratorLatch);
+        let g = parse("_c_0123456789abcdef0123456789abcdef-lock-0000000009").unwrap();
+        assert_eq!(g.format, Format::GoZookeeper);
+        assert_eq!(parse("member0000000005").unwrap().format, Format::Other);
+        assert!(parse("lease_holder").is_none());
+        assert!(parse("x__lock__12345").is_none());
+    }
+
+    #[test]
+    fn wrapped_sequences_are_negative() {
+        assert_eq!(parse("a__lock__-000000001").unwrap().seq, -1);
+        assert_eq!(parse("a__lock__-2147483648").unwrap().seq, i32::MIN);
+        assert_eq!(parse("a__lock__2147483647").unwrap().seq, i32::MAX);
+    }
+
+    #[test]
+    fn ordering_by_signed_sequence() {
+        let kids: Vec<String> = [
+            "b__lock__0000000010",
+            "zz",
+            "a__lock__0000000002",
+            "_c_x-lock-0000000005",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let order: Vec<i32> = contenders(&kids).iter().map(|n| n.seq).collect();
+        assert_eq!(order, [2, 5, 10]);
+    }
+
+    #[test]
+    fn our_prefix_is_kazoo_shaped() {
+        let p = new_prefix();
+        let n = parse(&format!("{p}0000000001")).unwrap();
+        assert_eq!(n.format, Format::Kazoo);
+        assert_eq!(n.prefix.len(), 32);
+        assert_ne!(new_prefix(), p);
+    }
+}
