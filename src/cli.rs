@@ -68,6 +68,7 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Lock(crate::lock::LockArgs),
     Server(crate::server::ServerArgs),
 }
 
