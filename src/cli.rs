@@ -69,6 +69,7 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Lock(crate::lock::LockArgs),
+    Elect(crate::elect::ElectArgs),
     Server(crate::server::ServerArgs),
 }
 

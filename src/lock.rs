@@ -14,7 +14,7 @@ use crate::cli::{parse_duration, GlobalArgs};
 use crate::exit::{self, Error};
 use crate::guard::{self, End};
 use crate::output::{Event, Output};
-use crate::queue::{Mine, Queue, Waited, Wake};
+use crate::queue::{connect, default_id, Mine, Queue, Waited, Wake};
 use crate::session::{self, parse_path_arg, Session, SessionConfig, SessionEvent, WatchEvent};
 use crate::signals;
 
@@ -93,29 +93,6 @@ pub struct LockArgs {
     /// The command to run while holding the lock (after `--`).
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
-}
-
-/// The default id: `<hostname>-<pid>`.
-pub fn default_id() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: gethostname writes at most buf.len() bytes.
-    let host = unsafe {
-        if libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) == 0 {
-            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-            String::from_utf8_lossy(&buf[..end]).into_owned()
-        } else {
-            "host".into()
-        }
-    };
-    format!("{host}-{}", std::process::id())
-}
-
-/// A session whose events, and whose watches, arrive on `tx`.
-pub fn connect(cfg: &SessionConfig, tx: &Sender<Wake>) -> exit::Result<Session> {
-    let tx = tx.clone();
-    Session::connect(cfg, move |ev| {
-        let _ = tx.send(Wake::Session(ev));
-    })
 }
 
 pub fn run(args: &LockArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {

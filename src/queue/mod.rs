@@ -15,7 +15,8 @@ pub mod name;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Instant;
 
-use crate::session::{self, CreateMode, Session, SessionEvent, WatchEvent, ZkError};
+use crate::exit;
+use crate::session::{self, CreateMode, Session, SessionConfig, SessionEvent, WatchEvent, ZkError};
 use name::Name;
 
 /// What wakes a lock or election loop: everything arrives on one channel.
@@ -26,6 +27,29 @@ pub enum Wake {
     Signal(i32),
     ChildExit(i32),
     Timer(u64),
+}
+
+/// The default id: `<hostname>-<pid>`.
+pub fn default_id() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes.
+    let host = unsafe {
+        if libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) == 0 {
+            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+            String::from_utf8_lossy(&buf[..end]).into_owned()
+        } else {
+            "host".into()
+        }
+    };
+    format!("{host}-{}", std::process::id())
+}
+
+/// A session whose events, and whose watches, arrive on `tx`.
+pub fn connect(cfg: &SessionConfig, tx: &Sender<Wake>) -> exit::Result<Session> {
+    let tx = tx.clone();
+    Session::connect(cfg, move |ev| {
+        let _ = tx.send(Wake::Session(ev));
+    })
 }
 
 /// Why a queue operation failed.
