@@ -68,6 +68,7 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Inspect(crate::inspect::InspectArgs),
     Server(crate::server::ServerArgs),
 }
 

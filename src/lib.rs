@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod exit;
 pub mod fourlw;
+pub mod inspect;
 pub mod output;
 pub mod queue;
 pub mod server;

@@ -2,7 +2,7 @@ use clap::Parser;
 
 use zkdemo::cli::{Cli, Command};
 use zkdemo::output::{Event, Output};
-use zkdemo::{exit, server, session, signals};
+use zkdemo::{exit, inspect, server, session, signals};
 
 fn main() {
     let cli = Cli::parse();
@@ -17,6 +17,7 @@ fn main() {
         quiet: g.quiet,
     };
     let result = match &cli.command {
+        Command::Inspect(args) => inspect::run(args, g, out),
         Command::Server(args) => server::run(args, g, out),
     };
     let code = match result {
