@@ -573,6 +573,8 @@ pub fn to_text(v: &View, now_ms: i64) -> String {
         View::Node(n) => {
             let _ = writeln!(out, "{}", n.path);
             let data = escape_display(&n.data, false);
+            // A single trailing newline (`echo`'s) does not make the data multi-line.
+            let data = data.strip_suffix('\n').unwrap_or(&data);
             if n.data.is_empty() {
                 out.push_str("  data: (empty)\n");
             } else if data.contains('\n') {
