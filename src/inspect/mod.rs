@@ -68,7 +68,7 @@ Exit codes: 0; 3 when a path given does not exist; 69 when no server can be reac
 
 /// Show locks, elections and configs as they are: once, as a tree, or live.
 #[derive(Debug, Args)]
-#[command(after_long_help = EXAMPLES)]
+#[command(after_help = "Examples and what counts as a lock, an election or a config: --help", after_long_help = EXAMPLES)]
 pub struct InspectArgs {
     /// The paths to show (default: /demo-lock, /demo-election and each child of /configs,
     /// where a missing one is reported, not an error).
@@ -244,47 +244,58 @@ fn watch(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {
     let mut shown: Shown = None;
     let mut state = 0u64;
     let mut first = true;
+    let mut retry = false;
+    // While the connection is suspended, reads would only wait out their deadline: show the
+    // last state with the status, until the session says Reconnected or Lost.
+    let mut suspended = false;
     loop {
-        if let Some(s) = &session {
-            let read = ctx.read(&mut Reader {
-                session: s,
-                watch: Some(Watching {
-                    tx: &tx,
-                    armed: &mut armed,
-                    generation,
-                }),
-            });
-            match read {
-                Ok(views) => {
-                    if first {
-                        // A path the user named must exist when we start; after that, its
-                        // going away is a change worth watching.
-                        let missing = ctx.missing(&views);
-                        if !missing.is_empty() {
-                            return Err(not_found(&missing));
+        match &session {
+            Some(s) if !suspended => {
+                let read = ctx.read(&mut Reader {
+                    session: s,
+                    watch: Some(Watching {
+                        tx: &tx,
+                        armed: &mut armed,
+                        generation,
+                    }),
+                });
+                match read {
+                    Ok(views) => {
+                        if first {
+                            // A path the user named must exist when we start; after that, its
+                            // going away is a change worth watching.
+                            let missing = ctx.missing(&views);
+                            if !missing.is_empty() {
+                                return Err(not_found(&missing));
+                            }
+                            first = false;
                         }
-                        first = false;
+                        status = None;
+                        show(ctx, tty, &mut shown, &mut state, &status, views);
                     }
-                    show(ctx, tty, &mut shown, &mut state, &status, views);
+                    Err(e) if e.is_connection() => {
+                        // The session will say Suspended/Reconnected or Lost; in case it says
+                        // nothing, try again in a second.
+                        retry = true;
+                        status = Some(format!("cannot read: {e}; trying again"));
+                        let last = shown.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
+                        show(ctx, tty, &mut shown, &mut state, &status, last);
+                    }
+                    Err(e) => return Err(e.to_exit("reading")),
                 }
-                Err(e) if e.is_connection() => {
-                    // Nothing to do until the session says Reconnected (its watches then fire
-                    // and bring us back here) or Lost.
-                    status = Some(format!("cannot read: {e}; waiting for the connection"));
-                    let last = shown.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
-                    show(ctx, tty, &mut shown, &mut state, &status, last);
-                }
-                Err(e) => return Err(e.to_exit("reading")),
+            }
+            _ => {
+                // Show the status with what we saw last.
+                let last = shown.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
+                show(ctx, tty, &mut shown, &mut state, &status, last);
             }
         }
         // Wait for something to happen; take everything that came at once in one go.
-        let mut wait = if session.is_none() {
+        let mut wait = if session.is_none() || std::mem::take(&mut retry) {
             Some(Duration::from_secs(1))
         } else {
             None
         };
-        let mut reread = false;
-        let mut status_changed = false;
         loop {
             let msg = match wait {
                 None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
@@ -303,50 +314,41 @@ fn watch(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {
                 Msg::Watch(gen, key, ev) if gen == generation => {
                     log::debug!("inspect: {ev:?} on {key:?}");
                     armed.remove(&key);
-                    reread = true;
                 }
                 Msg::Watch(..) => {}
-                Msg::Session(gen, ev) if gen == generation => {
-                    status_changed = true;
-                    match ev {
-                        SessionEvent::Suspended { reason, .. } => {
-                            status = Some(format!("connection suspended: {reason}"));
-                        }
-                        SessionEvent::Reconnected => {
-                            // The server forgot our watches; the session fires them all
-                            // (they arrive here as watches), and we re-arm as we re-read.
-                            status = None;
-                            armed.clear();
-                        }
-                        SessionEvent::Lost { reason } => {
-                            status = Some(format!("session lost ({reason}); reconnecting"));
-                            armed.clear();
-                            session = None;
-                        }
+                Msg::Session(gen, ev) if gen == generation => match ev {
+                    SessionEvent::Suspended { reason, .. } => {
+                        suspended = true;
+                        status = Some(format!("connection suspended: {reason}"));
                     }
-                }
+                    SessionEvent::Reconnected => {
+                        // The server forgot our watches; the session fires them all (they
+                        // arrive here as watches), and we re-arm as we re-read.
+                        suspended = false;
+                        status = None;
+                        armed.clear();
+                    }
+                    SessionEvent::Lost { reason } => {
+                        suspended = false;
+                        status = Some(format!("session lost ({reason}); reconnecting"));
+                        armed.clear();
+                        session = None;
+                    }
+                },
                 Msg::Session(..) => {}
             }
             // Let a burst of changes settle into one redraw, briefly (the 1 s promise).
             wait = Some(Duration::from_millis(20));
         }
         if session.is_none() {
-            generation += 1;
-            match connect(g, &tx, generation) {
-                Ok(s) => {
-                    status = None;
-                    session = Some(s);
-                }
-                Err(e) => {
-                    status = Some(format!("session lost; reconnecting: {e}"));
-                    status_changed = true;
-                }
-            }
-        }
-        if status_changed && (!reread || session.is_none()) {
-            // Show the new status with what we saw last (a re-read shows it anyway).
+            // Show that it is lost before trying (connecting can take --connect-timeout).
             let last = shown.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
             show(ctx, tty, &mut shown, &mut state, &status, last);
+            generation += 1;
+            match connect(g, &tx, generation) {
+                Ok(s) => session = Some(s),
+                Err(e) => status = Some(format!("session lost; reconnecting: {e}")),
+            }
         }
     }
 }

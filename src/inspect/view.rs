@@ -52,7 +52,9 @@ pub enum RoleHint {
     /// `leader` when the path's last name contains "elect", "leader" or "latch" (or a Curator
     /// LeaderLatch node is there), else `holder`.
     Auto,
+    /// A lock: the head holds it.
     Holder,
+    /// An election: the head leads.
     Leader,
 }
 
