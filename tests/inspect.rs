@@ -1,7 +1,7 @@
 //! `zkdemo inspect` against a real ZooKeeper, with real kazoo contenders: what it shows must
 //! match what the contenders themselves say (who holds, who leads).
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
@@ -211,6 +211,97 @@ impl Drop for Watcher {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A three-server ensemble of the installed ZooKeeper, stopped on drop (only these processes).
+struct Ensemble {
+    procs: Vec<Child>,
+    pub connect: String,
+    _dir: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+impl Ensemble {
+    fn start() -> Ensemble {
+        let dir = tempfile::tempdir().unwrap();
+        let ports: Vec<[u16; 3]> = (0..3)
+            .map(|_| [free_port(), free_port(), free_port()])
+            .collect();
+        let servers: String = ports
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("server.{}=127.0.0.1:{}:{}\n", i + 1, p[1], p[2]))
+            .collect();
+        let mut procs = Vec::new();
+        for (i, p) in ports.iter().enumerate() {
+            let data = dir.path().join(format!("zk{}", i + 1));
+            std::fs::create_dir_all(&data).unwrap();
+            std::fs::write(data.join("myid"), format!("{}\n", i + 1)).unwrap();
+            let cfg = data.join("zoo.cfg");
+            std::fs::write(
+                &cfg,
+                format!(
+                    "tickTime=200\ninitLimit=20\nsyncLimit=10\ndataDir={}\nclientPort={}\n\
+                     clientPortAddress=127.0.0.1\nadmin.enableServer=false\n\
+                     4lw.commands.whitelist=*\nmaxClientCnxns=0\n{servers}",
+                    data.display(),
+                    p[0]
+                ),
+            )
+            .unwrap();
+            procs.push(
+                Command::new("java")
+                    .args([
+                        "-Xmx128m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar",
+                        "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                    ])
+                    .arg(&cfg)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("java"),
+            );
+        }
+        let connect = ports
+            .iter()
+            .map(|p| format!("127.0.0.1:{}", p[0]))
+            .collect::<Vec<_>>()
+            .join(",");
+        let e = Ensemble {
+            procs,
+            connect,
+            _dir: dir,
+        };
+        // Up when every member says it leads or follows.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let up = |port: u16| {
+            let a = format!("127.0.0.1:{port}").parse().unwrap();
+            zkdemo::fourlw::ask(&a, "srvr", Duration::from_secs(1))
+                .is_ok_and(|s| s.contains("Mode: leader") || s.contains("Mode: follower"))
+        };
+        while !ports.iter().all(|p| up(p[0])) {
+            assert!(Instant::now() < deadline, "the ensemble did not form");
+            thread::sleep(Duration::from_millis(200));
+        }
+        e
+    }
+}
+
+impl Drop for Ensemble {
+    fn drop(&mut self) {
+        for p in &mut self.procs {
+            let _ = p.kill();
+            let _ = p.wait();
+        }
     }
 }
 
@@ -455,5 +546,40 @@ fn servers_says_mode_and_who_does_not_answer() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(69));
-    let _ = std::io::stdout().flush();
+}
+
+#[test]
+fn servers_on_an_ensemble_one_leader_two_followers() {
+    let e = Ensemble::start();
+    let out = zkdemo()
+        .args(["--json", "inspect", "--servers"])
+        .env("ZKDEMO_ZK", &e.connect)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let evs: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut modes: Vec<&str> = evs.iter().map(|v| v["mode"].as_str().unwrap()).collect();
+    modes.sort();
+    assert_eq!(modes, ["follower", "follower", "leader"], "{evs:?}");
+    let servers: Vec<&str> = evs.iter().map(|v| v["server"].as_str().unwrap()).collect();
+    assert_eq!(
+        servers.join(","),
+        e.connect,
+        "in the order of the connect string"
+    );
+    assert!(evs
+        .iter()
+        .all(|v| v["version"].as_str().unwrap().starts_with("3.")));
+    assert!(evs.iter().all(|v| v["latency_ms"]["max"].is_number()));
+    let text = zkdemo()
+        .args(["inspect", "--servers"])
+        .env("ZKDEMO_ZK", &e.connect)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert_eq!(text.matches("  leader  ").count(), 1, "{text}");
+    assert_eq!(text.matches("  follower  ").count(), 2, "{text}");
 }
