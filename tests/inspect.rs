@@ -10,28 +10,15 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use zkdemo::session::{ConnectString, CreateMode, Session, SessionConfig};
 
-// --- support (to move onto tests/common when the shared harness lands) ---------------------
+mod common;
 
-/// The server the tests use: ZKDEMO_TEST_ZK, or the local one.
+use common::{shared, unique_path, Proc};
+
+// --- support ---------------------------------------------------------------------------------
+
+/// The shared standalone server of this test binary.
 fn zk() -> String {
-    std::env::var("ZKDEMO_TEST_ZK").unwrap_or_else(|_| "127.0.0.1:21810".into())
-}
-
-fn unique_path(prefix: &str) -> String {
-    let n: u64 = rand_u64();
-    format!("/{prefix}-{}-{n:x}", std::process::id())
-}
-
-fn rand_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos(),
-    );
-    h.finish()
+    shared().connect_string()
 }
 
 fn session() -> Session {
@@ -133,12 +120,12 @@ zk.stop()
 
 impl Kazoo {
     fn start(kind: &str, path: &str, id: &str) -> Kazoo {
-        let mut child = Command::new("python3")
-            .args(["-c", KAZOO, &zk(), kind, path, id])
+        let mut cmd = Command::new(common::kazoo_python());
+        cmd.args(["-c", KAZOO, &zk(), kind, path, id])
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 with kazoo");
+            .stdout(Stdio::piped());
+        // Tied: it dies with the test binary.
+        let mut child = zkdemo::server::spawn_tied(cmd).expect("python with kazoo");
         let out = child.stdout.take().unwrap();
         let (tx, lines) = mpsc::channel();
         thread::spawn(move || {
@@ -177,132 +164,22 @@ impl Drop for Kazoo {
     }
 }
 
-/// `zkdemo --json inspect --watch PATH` with its states arriving on a channel.
-struct Watcher {
-    child: Child,
-    states: mpsc::Receiver<(Instant, Value)>,
+/// `zkdemo --json inspect --watch PATH`.
+fn watcher(path: &str) -> Proc {
+    let mut cmd = zkdemo();
+    cmd.args(["--json", "inspect", "--watch", path]);
+    Proc::spawn(cmd)
 }
 
-impl Watcher {
-    fn start(path: &str) -> Watcher {
-        let mut child = zkdemo()
-            .args(["--json", "inspect", "--watch", path])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let out = child.stdout.take().unwrap();
-        let (tx, states) = mpsc::channel();
-        thread::spawn(move || {
-            for l in BufReader::new(out).lines().map_while(Result::ok) {
-                if let Ok(v) = serde_json::from_str::<Value>(&l) {
-                    let _ = tx.send((Instant::now(), v));
-                }
-            }
-        });
-        Watcher { child, states }
-    }
-
-    fn next(&self, limit: Duration) -> Option<(Instant, Value)> {
-        self.states.recv_timeout(limit).ok()
-    }
-}
-
-impl Drop for Watcher {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A three-server ensemble of the installed ZooKeeper, stopped on drop (only these processes).
-struct Ensemble {
-    procs: Vec<Child>,
-    pub connect: String,
-    _dir: tempfile::TempDir,
+/// The next `inspect` state of a watcher.
+fn next_state(w: &Proc, limit: Duration) -> Value {
+    w.wait_event("inspect", limit)
+        .unwrap_or_else(|| panic!("no new state in {limit:?}:\n{}", w.transcript()))
 }
 
 fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
-}
-
-impl Ensemble {
-    fn start() -> Ensemble {
-        let dir = tempfile::tempdir().unwrap();
-        let ports: Vec<[u16; 3]> = (0..3)
-            .map(|_| [free_port(), free_port(), free_port()])
-            .collect();
-        let servers: String = ports
-            .iter()
-            .enumerate()
-            .map(|(i, p)| format!("server.{}=127.0.0.1:{}:{}\n", i + 1, p[1], p[2]))
-            .collect();
-        let mut procs = Vec::new();
-        for (i, p) in ports.iter().enumerate() {
-            let data = dir.path().join(format!("zk{}", i + 1));
-            std::fs::create_dir_all(&data).unwrap();
-            std::fs::write(data.join("myid"), format!("{}\n", i + 1)).unwrap();
-            let cfg = data.join("zoo.cfg");
-            std::fs::write(
-                &cfg,
-                format!(
-                    "tickTime=200\ninitLimit=20\nsyncLimit=10\ndataDir={}\nclientPort={}\n\
-                     clientPortAddress=127.0.0.1\nadmin.enableServer=false\n\
-                     4lw.commands.whitelist=*\nmaxClientCnxns=0\n{servers}",
-                    data.display(),
-                    p[0]
-                ),
-            )
-            .unwrap();
-            procs.push(
-                Command::new("java")
-                    .args([
-                        "-Xmx128m",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-cp",
-                        "/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar",
-                        "org.apache.zookeeper.server.quorum.QuorumPeerMain",
-                    ])
-                    .arg(&cfg)
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .expect("java"),
-            );
-        }
-        let connect = ports
-            .iter()
-            .map(|p| format!("127.0.0.1:{}", p[0]))
-            .collect::<Vec<_>>()
-            .join(",");
-        let e = Ensemble {
-            procs,
-            connect,
-            _dir: dir,
-        };
-        // Up when every member says it leads or follows.
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let up = |port: u16| {
-            let a = format!("127.0.0.1:{port}").parse().unwrap();
-            zkdemo::fourlw::ask(&a, "srvr", Duration::from_secs(1))
-                .is_ok_and(|s| s.contains("Mode: leader") || s.contains("Mode: follower"))
-        };
-        while !ports.iter().all(|p| up(p[0])) {
-            assert!(Instant::now() < deadline, "the ensemble did not form");
-            thread::sleep(Duration::from_millis(200));
-        }
-        e
-    }
-}
-
-impl Drop for Ensemble {
-    fn drop(&mut self) {
-        for p in &mut self.procs {
-            let _ = p.kill();
-            let _ = p.wait();
-        }
-    }
 }
 
 // --- tests -----------------------------------------------------------------------------------
@@ -417,8 +294,8 @@ fn watch_shows_a_change_within_a_second() {
     let path = unique_path("inspect-watch-lock");
     let s = session();
     s.create(&path, vec![], CreateMode::Persistent).unwrap();
-    let w = Watcher::start(&path);
-    let (_, first) = w.next(Duration::from_secs(10)).expect("a first state");
+    let w = watcher(&path);
+    let first = next_state(&w, Duration::from_secs(10));
     assert_eq!(first["event"], "inspect");
     assert_eq!(contenders(&first).len(), 0);
 
@@ -431,15 +308,23 @@ fn watch_shows_a_change_within_a_second() {
             CreateMode::EphemeralSequential,
         )
         .unwrap();
-    let (at, ev) = w.next(Duration::from_secs(2)).expect("a new state");
-    assert!(at - made < Duration::from_secs(1), "took {:?}", at - made);
+    let ev = next_state(&w, Duration::from_secs(2));
+    assert!(
+        made.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        made.elapsed()
+    );
     assert_eq!(ids_roles(&ev), [("newcomer".into(), "holder".into())]);
 
     // …and goes (the watch was re-armed).
     let gone = Instant::now();
     s.delete(&node, None).unwrap();
-    let (at, ev) = w.next(Duration::from_secs(2)).expect("a third state");
-    assert!(at - gone < Duration::from_secs(1), "took {:?}", at - gone);
+    let ev = next_state(&w, Duration::from_secs(2));
+    assert!(
+        gone.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        gone.elapsed()
+    );
     assert_eq!(contenders(&ev).len(), 0);
     assert!(ev["state"].as_u64().unwrap() >= 2);
 }
@@ -450,14 +335,18 @@ fn watch_sees_config_data_change() {
     let s = session();
     s.create(&path, b"a=1\n".to_vec(), CreateMode::Persistent)
         .unwrap();
-    let w = Watcher::start(&path);
-    let (_, first) = w.next(Duration::from_secs(10)).expect("a first state");
+    let w = watcher(&path);
+    let first = next_state(&w, Duration::from_secs(10));
     assert_eq!(first["paths"][0]["kind"], "config");
     assert_eq!(first["paths"][0]["entries"]["a"], "1");
     let t = Instant::now();
     s.set_data(&path, b"a=2\nb=x\n".to_vec(), None).unwrap();
-    let (at, ev) = w.next(Duration::from_secs(2)).expect("a new state");
-    assert!(at - t < Duration::from_secs(1));
+    let ev = next_state(&w, Duration::from_secs(2));
+    assert!(
+        t.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        t.elapsed()
+    );
     assert_eq!(ev["paths"][0]["entries"]["a"], "2");
     assert_eq!(ev["paths"][0]["entries"]["b"], "x");
     assert_eq!(ev["paths"][0]["version"], 1);
@@ -520,10 +409,7 @@ fn tree_shows_counts_and_sizes() {
 
 #[test]
 fn servers_says_mode_and_who_does_not_answer() {
-    let dead = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let dead = free_port();
     let out = zkdemo()
         .args(["--json", "inspect", "--servers"])
         .env("ZKDEMO_ZK", format!("{},127.0.0.1:{dead}", zk()))
@@ -550,10 +436,11 @@ fn servers_says_mode_and_who_does_not_answer() {
 
 #[test]
 fn servers_on_an_ensemble_one_leader_two_followers() {
-    let e = Ensemble::start();
+    let e = common::ensemble(200);
+    let connect = e.connect_string();
     let out = zkdemo()
         .args(["--json", "inspect", "--servers"])
-        .env("ZKDEMO_ZK", &e.connect)
+        .env("ZKDEMO_ZK", &connect)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -567,7 +454,7 @@ fn servers_on_an_ensemble_one_leader_two_followers() {
     let servers: Vec<&str> = evs.iter().map(|v| v["server"].as_str().unwrap()).collect();
     assert_eq!(
         servers.join(","),
-        e.connect,
+        connect,
         "in the order of the connect string"
     );
     assert!(evs
@@ -576,7 +463,7 @@ fn servers_on_an_ensemble_one_leader_two_followers() {
     assert!(evs.iter().all(|v| v["latency_ms"]["max"].is_number()));
     let text = zkdemo()
         .args(["inspect", "--servers"])
-        .env("ZKDEMO_ZK", &e.connect)
+        .env("ZKDEMO_ZK", &connect)
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
