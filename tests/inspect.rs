@@ -470,3 +470,54 @@ fn servers_on_an_ensemble_one_leader_two_followers() {
     assert_eq!(text.matches("  leader  ").count(), 1, "{text}");
     assert_eq!(text.matches("  follower  ").count(), 2, "{text}");
 }
+
+#[test]
+fn defaults_report_absent_paths_and_show_each_config() {
+    // Only this test touches the default paths of the shared server.
+    let (code, ev, err) = inspect_json(&[]);
+    assert_eq!(code, 0, "{err}");
+    let kinds: Vec<(String, String)> = ev.unwrap()["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["path"].as_str().unwrap().into(),
+                v["kind"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("/demo-lock", "absent"),
+            ("/demo-election", "absent"),
+            ("/configs", "absent")
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    let s = session();
+    s.ensure_path("/configs").unwrap();
+    s.create(
+        "/configs/app",
+        b"color=blue\nsize=3\n".to_vec(),
+        CreateMode::Persistent,
+    )
+    .unwrap();
+    let (code, ev, err) = inspect_json(&[]);
+    assert_eq!(code, 0, "{err}");
+    let cfg = &ev.unwrap()["paths"][2];
+    assert_eq!(cfg["path"], "/configs/app");
+    assert_eq!(cfg["kind"], "config");
+    assert_eq!(cfg["entries"]["color"], "blue");
+    assert!(cfg["mzxid"].as_str().unwrap().starts_with("0x"));
+    let text = zkdemo()
+        .arg("inspect")
+        .env("ZKDEMO_ZK", zk())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("/demo-lock: does not exist"), "{text}");
+    assert!(text.contains("/configs/app  (config, version 0"), "{text}");
+    assert!(text.contains("color  = blue"), "{text}");
+}
