@@ -69,6 +69,7 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Inspect(crate::inspect::InspectArgs),
+    Lock(crate::lock::LockArgs),
     Server(crate::server::ServerArgs),
 }
 

@@ -2,7 +2,7 @@ use clap::Parser;
 
 use zkdemo::cli::{Cli, Command};
 use zkdemo::output::{Event, Output};
-use zkdemo::{exit, inspect, server, session, signals};
+use zkdemo::{exit, inspect, lock, server, session, signals};
 
 fn main() {
     let cli = Cli::parse();
@@ -18,6 +18,7 @@ fn main() {
     };
     let result = match &cli.command {
         Command::Inspect(args) => inspect::run(args, g, out),
+        Command::Lock(args) => lock::run(args, g, out),
         Command::Server(args) => server::run(args, g, out),
     };
     let code = match result {
