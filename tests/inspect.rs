@@ -521,3 +521,31 @@ fn defaults_report_absent_paths_and_show_each_config() {
     assert!(text.contains("/configs/app  (config, version 0"), "{text}");
     assert!(text.contains("color  = blue"), "{text}");
 }
+
+#[test]
+fn kazoo_and_zkdemo_contenders_share_one_queue() {
+    let path = unique_path("inspect-mixed-clients-lock");
+    let kz = Kazoo::start("lock", &path, "kz");
+    assert!(kz.says("HOLD", Duration::from_secs(10)));
+    let mut cmd = zkdemo();
+    cmd.args([
+        "--json", "lock", "--path", &path, "--id", "zd", "--", "sleep", "30",
+    ]);
+    let zd = Proc::spawn(cmd);
+    zd.wait_event("queued", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("zkdemo lock did not queue:\n{}", zd.transcript()));
+    let ev = inspect_until(&path, "two contenders", |ev| contenders(ev).len() == 2);
+    assert_eq!(
+        ids_roles(&ev),
+        [("kz", "holder"), ("zd", "waiting")].map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    // Same format, one family: they see each other, nothing to flag.
+    assert_eq!(ev["paths"][0]["problems"], serde_json::json!([]));
+    assert!(zd.events().iter().all(|e| e["event"] != "acquired"));
+
+    kz.release();
+    zd.wait_event("acquired", Duration::from_secs(5))
+        .unwrap_or_else(|| panic!("zkdemo lock did not acquire:\n{}", zd.transcript()));
+    let ev = inspect_until(&path, "one contender", |ev| contenders(ev).len() == 1);
+    assert_eq!(ids_roles(&ev), [("zd".to_owned(), "holder".to_owned())]);
+}
