@@ -68,6 +68,7 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Inspect(crate::inspect::InspectArgs),
     Lock(crate::lock::LockArgs),
     Elect(crate::elect::ElectArgs),
     Server(crate::server::ServerArgs),

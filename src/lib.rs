@@ -10,6 +10,7 @@ pub mod elect;
 pub mod exit;
 pub mod fourlw;
 pub mod guard;
+pub mod inspect;
 pub mod lock;
 pub mod output;
 pub mod queue;
