@@ -68,9 +68,9 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    Inspect(crate::inspect::InspectArgs),
     Lock(crate::lock::LockArgs),
     Elect(crate::elect::ElectArgs),
+    Inspect(crate::inspect::InspectArgs),
     Server(crate::server::ServerArgs),
 }
 
