@@ -25,7 +25,12 @@ pub fn ask(addr: &SocketAddr, cmd: &str, timeout: Duration) -> io::Result<String
         match sock.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => out.extend_from_slice(&buf[..n]),
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 return Err(io::Error::new(io::ErrorKind::TimedOut, "no answer in time"))
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -70,7 +75,10 @@ mod tests {
         assert!(f.contains(&("Mode".into(), "leader".into())));
         assert!(f.contains(&("Latency min/avg/max".into(), "0/0.5/3".into())));
         let mntr = "zk_version\t3.8.0, built on 2022-02-25 15:14 UTC\nzk_znode_count\t5\n";
-        assert_eq!(parse_fields(mntr)[0].1, "3.8.0, built on 2022-02-25 15:14 UTC");
+        assert_eq!(
+            parse_fields(mntr)[0].1,
+            "3.8.0, built on 2022-02-25 15:14 UTC"
+        );
         assert!(parse_fields(mntr).contains(&("zk_znode_count".into(), "5".into())));
     }
 

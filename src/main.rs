@@ -12,7 +12,10 @@ fn main() {
         eprintln!("zkdemo: cannot install signal handlers: {e}");
         std::process::exit(exit::FAILURE);
     }
-    let out = Output { json: g.json, quiet: g.quiet };
+    let out = Output {
+        json: g.json,
+        quiet: g.quiet,
+    };
     let result = match &cli.command {
         Command::Server(args) => server::run(args, g, out),
     };
@@ -20,7 +23,11 @@ fn main() {
         Ok(code) => code,
         Err(e) => {
             if out.json {
-                out.emit(&Event::new("error").with("code", e.code).with("message", e.message.clone()));
+                out.emit(
+                    &Event::new("error")
+                        .with("code", e.code)
+                        .with("message", e.message.clone()),
+                );
             }
             eprintln!("zkdemo: {e}");
             e.code

@@ -17,7 +17,11 @@ pub struct Event {
 
 impl Event {
     pub fn new(name: &'static str) -> Event {
-        Event { name, fields: Map::new(), text: String::new() }
+        Event {
+            name,
+            fields: Map::new(),
+            text: String::new(),
+        }
     }
 
     /// Add a field to the JSON form.
@@ -88,12 +92,18 @@ mod tests {
 
     #[test]
     fn json_has_event_and_ts_first() {
-        let e = Event::new("acquired").with("id", "1").with("seq", 3).text("worker 1 holds");
+        let e = Event::new("acquired")
+            .with("id", "1")
+            .with("seq", 3)
+            .text("worker 1 holds");
         let v: Value = serde_json::from_str(&e.to_json()).unwrap();
         let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
         assert_eq!(keys, ["event", "ts", "id", "seq"]);
         let ts = v["ts"].as_str().unwrap();
-        assert!(ts.ends_with('Z') && ts.len() == "2026-11-24T15:48:26.123456Z".len(), "{ts}");
+        assert!(
+            ts.ends_with('Z') && ts.len() == "2026-11-24T15:48:26.123456Z".len(),
+            "{ts}"
+        );
         assert!(humantime::parse_rfc3339(ts).is_ok());
     }
 }

@@ -39,18 +39,20 @@ pub fn install() -> io::Result<()> {
     }
     PIPE_WRITE.store(fds[1], Ordering::Relaxed);
     let read_fd = fds[0];
-    std::thread::Builder::new().name("signals".into()).spawn(move || loop {
-        let mut b = 0u8;
-        // SAFETY: reading one byte into a local.
-        let n = unsafe { libc::read(read_fd, &mut b as *mut u8 as *mut libc::c_void, 1) };
-        if n == 1 {
-            dispatch(b as i32);
-        } else if n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
-            continue;
-        } else {
-            return;
-        }
-    })?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || loop {
+            let mut b = 0u8;
+            // SAFETY: reading one byte into a local.
+            let n = unsafe { libc::read(read_fd, &mut b as *mut u8 as *mut libc::c_void, 1) };
+            if n == 1 {
+                dispatch(b as i32);
+            } else if n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
+                continue;
+            } else {
+                return;
+            }
+        })?;
     for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
         // SAFETY: a zeroed sigaction with a valid handler; SA_RESTART keeps blocking calls going.
         unsafe {
@@ -95,12 +97,18 @@ pub struct Subscription(u64);
 
 pub fn subscribe(f: impl Fn(i32) + Send + 'static) -> Subscription {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
-    SUBSCRIBERS.lock().unwrap_or_else(|e| e.into_inner()).push((id, Box::new(f)));
+    SUBSCRIBERS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((id, Box::new(f)));
     Subscription(id)
 }
 
 impl Drop for Subscription {
     fn drop(&mut self) {
-        SUBSCRIBERS.lock().unwrap_or_else(|e| e.into_inner()).retain(|(id, _)| *id != self.0);
+        SUBSCRIBERS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(id, _)| *id != self.0);
     }
 }

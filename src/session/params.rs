@@ -31,7 +31,9 @@ impl ConnectString {
         for part in hosts_part.split(',') {
             let part = part.trim();
             if part.is_empty() {
-                return Err(format!("empty server in {s:?} (write host:port[,host:port…][/chroot])"));
+                return Err(format!(
+                    "empty server in {s:?} (write host:port[,host:port…][/chroot])"
+                ));
             }
             hosts.push(parse_host_port(part)?);
         }
@@ -45,7 +47,11 @@ impl ConnectString {
 
     /// The servers part only, `host:port,host:port`.
     pub fn servers(&self) -> String {
-        self.hosts.iter().map(|(h, p)| join_host_port(h, *p)).collect::<Vec<_>>().join(",")
+        self.hosts
+            .iter()
+            .map(|(h, p)| join_host_port(h, *p))
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -58,7 +64,8 @@ fn join_host_port(h: &str, p: u16) -> String {
 }
 
 fn parse_host_port(part: &str) -> Result<(String, u16), String> {
-    let bad = |why: &str| format!("bad server {part:?}: {why} (write host:port, e.g. 127.0.0.1:2181)");
+    let bad =
+        |why: &str| format!("bad server {part:?}: {why} (write host:port, e.g. 127.0.0.1:2181)");
     let (host, port) = if let Some(rest) = part.strip_prefix('[') {
         // [v6]:port
         let (h, after) = rest.split_once(']').ok_or_else(|| bad("missing ]"))?;
@@ -79,7 +86,10 @@ fn parse_host_port(part: &str) -> Result<(String, u16), String> {
     if host.is_empty() {
         return Err(bad("no host"));
     }
-    if !host.chars().all(|c| c.is_ascii_alphanumeric() || "-._:".contains(c)) {
+    if !host
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._:".contains(c))
+    {
         return Err(bad("the host has characters a host name cannot have"));
     }
     let port = match port {
@@ -94,7 +104,12 @@ fn parse_host_port(part: &str) -> Result<(String, u16), String> {
 
 impl fmt::Display for ConnectString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", self.servers(), self.chroot.as_deref().unwrap_or(""))
+        write!(
+            f,
+            "{}{}",
+            self.servers(),
+            self.chroot.as_deref().unwrap_or("")
+        )
     }
 }
 
@@ -114,9 +129,10 @@ pub struct Auth {
 impl Auth {
     pub fn parse_arg(s: &str) -> Result<Auth, String> {
         match s.split_once(':') {
-            Some((u, p)) if !u.is_empty() && !p.is_empty() => {
-                Ok(Auth { user: u.to_owned(), password: p.to_owned() })
-            }
+            Some((u, p)) if !u.is_empty() && !p.is_empty() => Ok(Auth {
+                user: u.to_owned(),
+                password: p.to_owned(),
+            }),
             // Never echo the value: it may be a password typed in the wrong place.
             _ => Err("expected USER:PASSWORD, both non-empty".into()),
         }
@@ -193,9 +209,14 @@ mod tests {
         assert_eq!(c.chroot.as_deref(), Some("/app/x"));
         assert_eq!(c.to_string(), "a:1,b:2/app/x");
         let c = ConnectString::parse("[::1]:2181,localhost/").unwrap();
-        assert_eq!(c.hosts, vec![("::1".into(), 2181), ("localhost".into(), 2181)]);
+        assert_eq!(
+            c.hosts,
+            vec![("::1".into(), 2181), ("localhost".into(), 2181)]
+        );
         assert_eq!(c.chroot, None);
-        for bad in ["", "a:0", "a:x", "a:1,,b:2", "a:1/app/", "::1:2181", "a:1//x", "a b:1", "a:70000"] {
+        for bad in [
+            "", "a:0", "a:x", "a:1,,b:2", "a:1/app/", "::1:2181", "a:1//x", "a b:1", "a:70000",
+        ] {
             assert!(ConnectString::parse(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -205,7 +226,9 @@ mod tests {
         for good in ["/", "/a", "/a/b-c_d.e", "/configs/demo"] {
             validate_path(good).unwrap();
         }
-        for bad in ["", "a", "/a/", "//a", "/a//b", "/a/./b", "/..", "/a\nb", "/a\0"] {
+        for bad in [
+            "", "a", "/a/", "//a", "/a//b", "/a/./b", "/..", "/a\nb", "/a\0",
+        ] {
             assert!(validate_path(bad).is_err(), "{bad:?} accepted");
         }
     }
