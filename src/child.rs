@@ -69,6 +69,7 @@ impl Child {
             self.exited = true;
             self.signal_group(libc::SIGTERM);
         }
+        crate::signals::set_child_running(false);
     }
 
     /// True while anything in the group is alive.
@@ -92,5 +93,6 @@ impl Child {
         while self.group_alive() && Instant::now() < give_up {
             thread::sleep(poll);
         }
+        crate::signals::set_child_running(false);
     }
 }

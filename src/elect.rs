@@ -315,7 +315,8 @@ impl Node<'_> {
             };
         }
         let own = mine.name.clone();
-        if !self.queue.watch(s, &own, self.tx.clone()).unwrap_or(false) {
+        // A connection error here is not lost leadership: the session reports what follows.
+        if let Ok(false) = self.queue.watch(s, &own, self.tx.clone()) {
             return Term::Lost("our node vanished".into());
         }
         let until = self.args.lead.map(|d| Instant::now() + d);

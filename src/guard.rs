@@ -51,7 +51,10 @@ pub fn run(
         let _ = exit_tx.send(Wake::ChildExit(code));
     })?;
     let own = queue.mine().map(|m| m.name.clone()).unwrap_or_default();
-    let mut watching = queue.watch(s, &own, tx.clone()).unwrap_or(false);
+    // Ok(false): our node is gone. An error says only that the server did not answer: the
+    // session's events say what follows.
+    let first = queue.watch(s, &own, tx.clone());
+    let mut watching = matches!(first, Ok(true));
     // Contact lost: (why, when to send SIGTERM, when to send SIGKILL).
     let mut pending: Option<(String, Instant, Instant)> = None;
     let mut lose = |child: &mut Child, why: String, kill_at: Instant| {

@@ -344,7 +344,8 @@ impl Worker<'_> {
             .mine()
             .map(|m| m.name.clone())
             .unwrap_or_default();
-        if !self.queue.watch(s, &own, self.tx.clone()).unwrap_or(false) {
+        // A connection error here is not a lost lock: the session reports what follows.
+        if let Ok(false) = self.queue.watch(s, &own, self.tx.clone()) {
             return Held::Lost("our node vanished".into());
         }
         let until = Instant::now() + d;

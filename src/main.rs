@@ -12,6 +12,11 @@ fn main() {
         eprintln!("zkdemo: cannot install signal handlers: {e}");
         std::process::exit(exit::FAILURE);
     }
+    // Ctrl-C ends a client within a second even when the server hangs; `server` stops its
+    // servers in order instead, however long that takes.
+    if !matches!(cli.command, Command::Server(_)) {
+        signals::force_exit_after(std::time::Duration::from_millis(950));
+    }
     let out = Output {
         json: g.json,
         quiet: g.quiet,

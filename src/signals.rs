@@ -7,12 +7,19 @@
 //! with 128 + signal, which is what a user expects from a command that holds nothing yet.
 
 use std::io;
-use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
 
 static PIPE_WRITE: AtomicI32 = AtomicI32::new(-1);
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 static LAST: AtomicI32 = AtomicI32::new(0);
+/// After a signal, exit this many ms later even if the clean shutdown has not finished
+/// (0: never). A call to a hung server may take seconds; Ctrl-C should not.
+static FORCE_EXIT_MS: AtomicU64 = AtomicU64::new(0);
+/// While a guarded command runs, never force: zkdemo must outlive it to stop it.
+static CHILD_RUNNING: AtomicBool = AtomicBool::new(false);
+static WATCHDOG: AtomicBool = AtomicBool::new(false);
 
 type Handler = Box<dyn Fn(i32) + Send>;
 static SUBSCRIBERS: Mutex<Vec<(u64, Handler)>> = Mutex::new(Vec::new());
@@ -77,6 +84,29 @@ fn dispatch(sig: i32) {
     for (_, f) in subs.iter() {
         f(sig);
     }
+    drop(subs);
+    let ms = FORCE_EXIT_MS.load(Ordering::SeqCst);
+    if ms > 0 && !WATCHDOG.swap(true, Ordering::SeqCst) {
+        let _ = std::thread::Builder::new()
+            .name("exit-watchdog".into())
+            .spawn(move || {
+                std::thread::sleep(Duration::from_millis(ms));
+                if !CHILD_RUNNING.load(Ordering::SeqCst) {
+                    log::warn!("ZooKeeper did not answer in time: exiting without a clean close");
+                    std::process::exit(exit_code(sig));
+                }
+            });
+    }
+}
+
+/// Exit at most `d` after a signal, whatever is still waiting on ZooKeeper.
+pub fn force_exit_after(d: Duration) {
+    FORCE_EXIT_MS.store(d.as_millis() as u64, Ordering::SeqCst);
+}
+
+/// Set while a guarded command runs (the forced exit waits for it to end).
+pub fn set_child_running(running: bool) {
+    CHILD_RUNNING.store(running, Ordering::SeqCst);
 }
 
 /// The exit code for a process stopped by `sig`: 128 + the signal number.

@@ -666,11 +666,13 @@ fn resolve(
     let (mut addrs, failures) = rx
         .recv_timeout(deadline.saturating_duration_since(Instant::now()))
         .map_err(|_| unavailable("resolving the host names took too long".into()))?;
-    for f in &failures {
-        log::warn!("cannot resolve {f}");
-    }
     addrs.sort();
     addrs.dedup();
+    if !addrs.is_empty() {
+        for f in &failures {
+            log::warn!("cannot resolve {f}; using the other servers");
+        }
+    }
     if addrs.is_empty() {
         return Err(unavailable(format!(
             "cannot resolve {}",

@@ -1,0 +1,388 @@
+//! The session layer against real servers: every behaviour issue #2 asks of it.
+//! Tests print `MEASURE` lines with the times they observed.
+
+mod common;
+
+use std::net::TcpListener;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use common::*;
+use zkdemo::session::{
+    Acl, Auth, ConnectString, CreateMode, Error, Session, SessionConfig, SessionEvent, WatchEvent,
+};
+
+fn config(connect: &str, timeout: Duration) -> SessionConfig {
+    SessionConfig {
+        connect: ConnectString::parse(connect).unwrap(),
+        session_timeout: timeout,
+        connect_timeout: Duration::from_secs(5),
+        auth: None,
+    }
+}
+
+type Events = Receiver<(Instant, SessionEvent)>;
+
+fn connect(cfg: &SessionConfig) -> (Session, Events) {
+    let (tx, rx) = mpsc::channel();
+    let s = Session::connect(cfg, move |e| {
+        let _ = tx.send((Instant::now(), e));
+    })
+    .unwrap_or_else(|e| panic!("connect to {}: {e}", cfg.connect));
+    (s, rx)
+}
+
+/// The next session event, or panic after `limit`.
+fn next_event(rx: &Events, limit: Duration) -> (Instant, SessionEvent) {
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("no session event within {limit:?}"))
+}
+
+#[test]
+fn unreachable_servers_fail_within_the_connect_timeout_with_exit_69() {
+    // A port that accepts TCP and never answers, as a hung server or a wrong service does.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_addr = silent.local_addr().unwrap().to_string();
+    let free = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().to_string()
+    };
+    let cases = [
+        ("nothing listening", "127.0.0.1:1".to_owned()),
+        ("wrong port", free),
+        ("unresolvable host", "no-such-host.invalid:2181".to_owned()),
+        ("silent server", silent_addr),
+    ];
+    let commands: [&[&str]; 4] = [
+        &["lock", "-n", "--", "true"],
+        &["lock", "--id", "w"],
+        &["elect", "--observe"],
+        &["inspect", "/demo-lock"],
+    ];
+    for (what, zk) in &cases {
+        for args in commands {
+            let mut cmd = zkdemo();
+            cmd.args(["--zk", zk, "--connect-timeout", "1s"]).args(args);
+            let t = Instant::now();
+            let (status, p) = run(cmd, Duration::from_secs(10));
+            let took = t.elapsed();
+            let err = p.stderr();
+            assert_eq!(
+                status.code(),
+                Some(69),
+                "{what} {args:?}: {}",
+                p.transcript()
+            );
+            assert!(
+                took < Duration::from_secs(2),
+                "{what} {args:?} took {took:?}"
+            );
+            assert_eq!(
+                err.trim().lines().count(),
+                1,
+                "{what} {args:?}: one line, got {err}"
+            );
+            assert!(
+                err.contains(zk.as_str()),
+                "{what}: names the connect string: {err}"
+            );
+            assert!(!err.contains("panicked"), "{what}: {err}");
+        }
+    }
+    drop(silent);
+}
+
+#[test]
+fn session_id_is_the_owner_of_our_ephemeral_nodes() {
+    let cfg = config(&shared().connect_string(), Duration::from_secs(4));
+    let (s, _rx) = connect(&cfg);
+    let base = unique_path("sid");
+    s.ensure_path(&base).unwrap();
+    let p = s
+        .create(&format!("{base}/e"), vec![], CreateMode::Ephemeral)
+        .unwrap();
+    let stat = s.exists(&p).unwrap().unwrap();
+    assert_ne!(s.id(), 0);
+    assert_eq!(stat.ephemeral_owner, s.id());
+    assert_eq!(s.id_hex(), format!("0x{:x}", stat.ephemeral_owner));
+    // The server clamps the timeout to [2, 20] ticks (tick 200 ms): 4 s is granted as asked.
+    assert_eq!(s.timeout(), Duration::from_secs(4));
+}
+
+#[test]
+fn a_panicking_watch_callback_does_not_kill_the_client() {
+    let cfg = config(&shared().connect_string(), Duration::from_secs(4));
+    let (s, _rx) = connect(&cfg);
+    let (writer, _wrx) = connect(&cfg);
+    let p = unique_path("panic");
+    s.create(&p, b"0".to_vec(), CreateMode::Persistent).unwrap();
+    s.get_data_w(&p, |_| panic!("a careless watcher")).unwrap();
+    writer.set_data(&p, b"1".to_vec(), None).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    // The crate's event thread must still deliver the next watch.
+    let (tx, rx) = mpsc::channel();
+    s.get_data_w(&p, move |e| {
+        let _ = tx.send(e);
+    })
+    .unwrap();
+    writer.set_data(&p, b"2".to_vec(), None).unwrap();
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(2)),
+        Ok(WatchEvent::DataChanged)
+    );
+    assert_eq!(s.get_data(&p).unwrap().0, b"2");
+}
+
+#[test]
+fn a_hung_server_makes_calls_fail_in_bounded_time_and_the_session_suspended() {
+    let mut zk = standalone(200);
+    let cfg = config(&zk.connect_string(), Duration::from_secs(3));
+    let (s, rx) = connect(&cfg);
+    let p = unique_path("hang");
+    s.create(&p, vec![], CreateMode::Persistent).unwrap();
+    zk.pause(0);
+    let paused = Instant::now();
+    let t = Instant::now();
+    let r = s.get_data(&p);
+    let call_took = t.elapsed();
+    assert!(matches!(r, Err(Error::Timeout(_))), "{r:?}");
+    assert!(call_took <= s.timeout(), "call took {call_took:?}");
+    let (at, ev) = next_event(&rx, Duration::from_secs(3));
+    assert!(matches!(ev, SessionEvent::Suspended { .. }), "{ev:?}");
+    println!(
+        "MEASURE hung server: call failed after {call_took:?} (bound: 2/3 of {:?}); suspended {:?} after the pause",
+        s.timeout(),
+        at - paused
+    );
+    // Back before the session timeout: the same session goes on.
+    zk.resume(0);
+    let (_, ev) = next_event(&rx, Duration::from_secs(3));
+    assert_eq!(ev, SessionEvent::Reconnected);
+    assert!(s.exists(&p).unwrap().is_some());
+    zk.stop(0);
+}
+
+#[test]
+fn a_restart_shorter_than_the_timeout_keeps_session_auth_and_watches() {
+    let mut zk = standalone(500);
+    let mut cfg = config(&zk.connect_string(), Duration::from_secs(10));
+    cfg.auth = Some(Auth::parse_arg("alice:secret").unwrap());
+    let (s, rx) = connect(&cfg);
+    let id = s.id();
+    let base = unique_path("restart");
+    s.ensure_path(&base).unwrap();
+    let eph = s
+        .create(&format!("{base}/eph"), vec![], CreateMode::Ephemeral)
+        .unwrap();
+    // Only alice may touch this node: a write after the reconnect proves the auth is back.
+    let private = format!("{base}/private");
+    s.create_with_acl(
+        &private,
+        b"a".to_vec(),
+        Acl::creator_all().clone(),
+        CreateMode::Persistent,
+    )
+    .unwrap();
+    let watched = format!("{base}/watched");
+    s.create_with_acl(
+        &watched,
+        b"0".to_vec(),
+        Acl::open_unsafe().clone(),
+        CreateMode::Persistent,
+    )
+    .unwrap();
+    let (wtx, wrx) = mpsc::channel();
+    let arm = |s: &Session| {
+        let wtx = wtx.clone();
+        s.get_data_w(&watched, move |e| {
+            let _ = wtx.send(e);
+        })
+        .unwrap();
+    };
+    arm(&s);
+
+    zk.stop(0);
+    let stopped = Instant::now();
+    let (_, ev) = next_event(&rx, Duration::from_secs(3));
+    assert!(matches!(ev, SessionEvent::Suspended { .. }), "{ev:?}");
+    zk.start_node(0).unwrap();
+    let back = Instant::now();
+    let (at, ev) = next_event(&rx, Duration::from_secs(8));
+    assert_eq!(ev, SessionEvent::Reconnected);
+    println!(
+        "MEASURE restart: server down {:?}, session back {:?} after the stop",
+        back - stopped,
+        at - stopped
+    );
+    assert_eq!(s.id(), id, "the same session");
+    assert!(
+        s.exists(&eph).unwrap().is_some(),
+        "our ephemeral node survived"
+    );
+    s.set_data(&private, b"b".to_vec(), None)
+        .expect("auth replayed after the reconnect");
+    // The armed watch was fired to say "re-read": re-arm, as a recipe does, and it works.
+    assert_eq!(
+        wrx.recv_timeout(Duration::from_secs(1)),
+        Ok(WatchEvent::Reconnected)
+    );
+    arm(&s);
+    let other = connect(&config(&zk.connect_string(), Duration::from_secs(4))).0;
+    other.set_data(&watched, b"1".to_vec(), None).unwrap();
+    assert_eq!(
+        wrx.recv_timeout(Duration::from_secs(2)),
+        Ok(WatchEvent::DataChanged)
+    );
+    // Another client without the credentials may not write alice's node.
+    assert!(other
+        .set_data(&private, b"c".to_vec(), None)
+        .unwrap_err()
+        .is(zookeeper_no_auth()));
+}
+
+fn zookeeper_no_auth() -> zkdemo::session::ZkError {
+    zkdemo::session::ZkError::NoAuth
+}
+
+#[test]
+fn a_long_outage_loses_the_session_and_a_new_one_can_be_made() {
+    let mut zk = standalone(200);
+    let cfg = config(&zk.connect_string(), Duration::from_secs(1));
+    let (s, rx) = connect(&cfg);
+    zk.pause(0);
+    let paused = Instant::now();
+    let mut lost = None;
+    while lost.is_none() {
+        let (at, ev) = next_event(&rx, Duration::from_secs(4));
+        if let SessionEvent::Lost { reason } = ev {
+            lost = Some((at, reason));
+        }
+    }
+    let (at, reason) = lost.unwrap();
+    println!(
+        "MEASURE outage: lost {:?} after the pause ({reason})",
+        at - paused
+    );
+    assert!(
+        at - paused <= s.timeout() + Duration::from_millis(500),
+        "{:?}",
+        at - paused
+    );
+    assert!(s.is_lost());
+    assert_eq!(s.exists("/").unwrap_err(), Error::Lost);
+    zk.resume(0);
+    let (s2, _rx2) = connect(&cfg);
+    assert_ne!(s2.id(), s.id());
+    assert!(s2.exists("/").unwrap().is_some());
+    zk.stop(0);
+}
+
+#[test]
+fn an_expired_session_is_lost_even_if_the_client_reconnects() {
+    // Stop the server past the timeout, then bring it back: the crate reconnects and the
+    // server hands it a new session; that must read as Lost, never as Reconnected.
+    let mut zk = standalone(200);
+    let cfg = config(&zk.connect_string(), Duration::from_secs(1));
+    let (s, rx) = connect(&cfg);
+    zk.stop(0);
+    std::thread::sleep(Duration::from_millis(1500));
+    zk.start_node(0).unwrap();
+    let mut saw = Vec::new();
+    loop {
+        let (_, ev) = next_event(&rx, Duration::from_secs(4));
+        saw.push(ev.clone());
+        if matches!(ev, SessionEvent::Lost { .. }) {
+            break;
+        }
+        assert_ne!(ev, SessionEvent::Reconnected, "{saw:?}");
+    }
+    assert!(s.is_lost());
+}
+
+/// Which server holds our session (its `cons` lists our session id).
+fn server_of(zk: &Cluster, sid: i64) -> usize {
+    let needle = format!("sid=0x{sid:x}");
+    (0..zk.len())
+        .find(|&i| {
+            zkdemo::fourlw::ask(&zk.addr(i), "cons", Duration::from_secs(2))
+                .is_ok_and(|a| a.contains(&needle))
+        })
+        .expect("some server holds our session")
+}
+
+#[test]
+fn losing_our_ensemble_server_moves_the_session_to_another() {
+    let mut zk = ensemble(200);
+    let cfg = config(&zk.connect_string(), Duration::from_secs(4));
+    let (s, rx) = connect(&cfg);
+    let id = s.id();
+    let p = unique_path("move");
+    s.create(&p, vec![], CreateMode::Ephemeral).unwrap();
+    let ours = server_of(&zk, id);
+    zk.kill(ours);
+    let killed = Instant::now();
+    let (_, ev) = next_event(&rx, Duration::from_secs(3));
+    assert!(matches!(ev, SessionEvent::Suspended { .. }), "{ev:?}");
+    let (at, ev) = next_event(&rx, Duration::from_secs(6));
+    assert_eq!(ev, SessionEvent::Reconnected);
+    println!(
+        "MEASURE ensemble: moved to another server {:?} after a SIGKILL of ours",
+        at - killed
+    );
+    assert_eq!(s.id(), id);
+    assert_ne!(server_of(&zk, id), ours);
+    assert!(s.exists(&p).unwrap().is_some());
+}
+
+#[test]
+fn sigterm_removes_our_nodes_at_once_and_exits_fast_even_with_the_server_gone() {
+    let zk = standalone(200);
+    let path = unique_path("exit");
+    let start = |sig_path: &str| {
+        let mut cmd = zkdemo();
+        cmd.args([
+            "--zk",
+            &zk.connect_string(),
+            "--session-timeout",
+            "4s",
+            "--json",
+            "-vv",
+        ])
+        .args([
+            "lock", "--path", sig_path, "--id", "holder", "--hold", "60s",
+        ]);
+        let p = Proc::spawn(cmd);
+        if p.wait_event("acquired", Duration::from_secs(5)).is_none() {
+            panic!("not acquired:\n{}", p.transcript());
+        }
+        p
+    };
+    // Server up: the node is gone as soon as the process is.
+    let mut holder = start(&path);
+    let (watcher, _rx) = connect(&config(&zk.connect_string(), Duration::from_secs(4)));
+    assert_eq!(watcher.get_children(&path).unwrap().len(), 1);
+    holder.signal(libc::SIGTERM);
+    let t = Instant::now();
+    let status = holder.wait_exit(Duration::from_secs(2)).expect("exits");
+    assert_eq!(status.code(), Some(143));
+    assert!(
+        watcher.get_children(&path).unwrap().is_empty(),
+        "node deleted on exit"
+    );
+    println!("MEASURE exit with server up: {:?}", t.elapsed());
+    // Server hung: Ctrl-C still ends the process within a second.
+    let mut holder = start(&path);
+    zk.pause(0);
+    holder.signal(libc::SIGINT);
+    let t = Instant::now();
+    let status = holder.wait_exit(Duration::from_secs(3));
+    let status = status.unwrap_or_else(|| panic!("no exit:\n{}", holder.transcript()));
+    let took = t.elapsed();
+    zk.resume(0);
+    assert_eq!(status.code(), Some(130));
+    assert!(
+        took < Duration::from_secs(1),
+        "exit took {took:?} with a hung server"
+    );
+    println!("MEASURE exit with server hung: {took:?}");
+}
