@@ -111,11 +111,12 @@ pub fn run(args: &ElectArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
     };
     let code = n.main();
     // Resign: closing the session deletes our node at once, within a deadline.
-    if let Some(s) = n.session.take() {
-        s.close_within(Duration::from_millis(900));
-    }
+    // `resigned` first: it marks the end of our term, before the next leader can start.
     if n.leading_since.take().is_some() {
         n.emit_resigned();
+    }
+    if let Some(s) = n.session.take() {
+        s.close_within(Duration::from_millis(600));
     }
     code
 }
@@ -166,12 +167,12 @@ impl Node<'_> {
                 Term::Signal(sig) => return Ok(signals::exit_code(sig)),
                 Term::CommandExited(code) => return Ok(code),
                 Term::Resign => {
+                    self.leading_since = None;
+                    self.emit_resigned();
                     let s = self.session.as_ref().expect("connected");
                     if self.queue.leave(s).is_err() {
                         self.replace_session();
                     }
-                    self.leading_since = None;
-                    self.emit_resigned();
                 }
                 Term::Lost(why) => {
                     self.leading_since = None;
@@ -413,7 +414,7 @@ fn observe(
         loop {
             match rx.recv() {
                 Ok(Wake::Signal(sig)) => {
-                    session.close_within(Duration::from_millis(900));
+                    session.close_within(Duration::from_millis(600));
                     return Ok(signals::exit_code(sig));
                 }
                 Ok(Wake::Session(SessionEvent::Lost { reason })) => {

@@ -118,11 +118,11 @@ pub fn run(args: &LockArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
     let code = w.main();
     // Closing the session deletes our node at once (no separate delete that a hung server
     // could stall), and returns within its deadline, so Ctrl-C exits within a second.
-    if let Some(s) = w.session.take() {
-        s.close_within(Duration::from_millis(900));
-    }
     if let Some(since) = w.holding_since.take() {
-        w.emit_released(since);
+        w.emit_released(since); // before the close that frees the lock: see `release`
+    }
+    if let Some(s) = w.session.take() {
+        s.close_within(Duration::from_millis(600));
     }
     code
 }
@@ -305,19 +305,22 @@ impl Worker<'_> {
         );
     }
 
-    /// Worker mode: delete our node and go on with the same session. If the delete fails, the
-    /// node goes with the session: close it (the next round makes a new one).
+    /// Worker mode: end the critical section, then delete our node and go on with the same
+    /// session. `released` is emitted first: it marks the end of our hold, before the next
+    /// waiter can possibly start (histories from several workers can be checked for overlap).
+    /// If the delete fails, the node goes with the session: close it (the next round makes a
+    /// new one).
     fn release(&mut self) {
+        if let Some(since) = self.holding_since.take() {
+            self.emit_released(since);
+        }
         let s = self.session.as_ref().expect("connected");
         if let Err(e) = self.queue.leave(s) {
             log::warn!("could not delete our lock node ({e}); closing the session to free it");
             if let Some(s) = self.session.take() {
-                s.close_within(Duration::from_millis(900));
+                s.close_within(Duration::from_millis(600));
             }
             self.queue.forget();
-        }
-        if let Some(since) = self.holding_since.take() {
-            self.emit_released(since);
         }
     }
 

@@ -15,7 +15,7 @@ fn main() {
     // Ctrl-C ends a client within a second even when the server hangs; `server` stops its
     // servers in order instead, however long that takes.
     if !matches!(cli.command, Command::Server(_)) {
-        signals::force_exit_after(std::time::Duration::from_millis(950));
+        signals::force_exit_after(std::time::Duration::from_millis(800));
     }
     let out = Output {
         json: g.json,
