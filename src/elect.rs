@@ -337,6 +337,8 @@ impl Node<'_> {
             };
             match msg {
                 Wake::Signal(sig) => return Term::Signal(sig),
+                // A watch left from the wait (on our predecessor): not about our term.
+                Wake::Watch(node, _) if *node != own => {}
                 Wake::Session(SessionEvent::Lost { reason }) => {
                     return Term::Lost(format!("session lost: {reason}"))
                 }
@@ -346,11 +348,11 @@ impl Node<'_> {
                         self.id
                     )
                 }
-                Wake::Watch(WatchEvent::Deleted) => {
+                Wake::Watch(_, WatchEvent::Deleted) => {
                     return Term::Lost("our node was deleted by someone else".into())
                 }
-                Wake::Watch(WatchEvent::SessionLost) => {}
-                Wake::Session(SessionEvent::Reconnected) | Wake::Watch(_) => {
+                Wake::Watch(_, WatchEvent::SessionLost) => {}
+                Wake::Session(SessionEvent::Reconnected) | Wake::Watch(..) => {
                     if s.is_healthy()
                         && !self.queue.watch(s, &own, self.tx.clone()).unwrap_or(false)
                     {
@@ -384,7 +386,7 @@ fn observe(
         let s = &session;
         let wtx = tx.clone();
         let listed = s.get_children_w(&args.path, move |ev| {
-            let _ = wtx.send(Wake::Watch(ev));
+            let _ = wtx.send(Wake::Watch(String::new(), ev));
         });
         let children = match listed {
             Ok(c) => Some(c),
@@ -392,7 +394,7 @@ fn observe(
                 // Wait for the election to be created.
                 let wtx = tx.clone();
                 match s.exists_w(&args.path, move |ev| {
-                    let _ = wtx.send(Wake::Watch(ev));
+                    let _ = wtx.send(Wake::Watch(String::new(), ev));
                 }) {
                     Ok(Some(_)) => continue,
                     Ok(None) => Some(Vec::new()),
@@ -423,8 +425,8 @@ fn observe(
                     break;
                 }
                 Ok(Wake::Session(SessionEvent::Reconnected)) => break,
-                Ok(Wake::Watch(WatchEvent::SessionLost)) => {}
-                Ok(Wake::Watch(_)) => break,
+                Ok(Wake::Watch(_, WatchEvent::SessionLost)) => {}
+                Ok(Wake::Watch(..)) => break,
                 Ok(_) => {}
                 Err(_) => return Err(Error::failure("event channel closed")),
             }

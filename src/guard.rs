@@ -92,6 +92,8 @@ pub fn run(
                 return Ok(End::Exited(code));
             }
             Wake::Signal(sig) => child.signal_group(sig),
+            // A watch left from the wait (on our predecessor): nothing to do with our hold.
+            Wake::Watch(node, _) if node != own => {}
             Wake::Session(SessionEvent::Suspended { reason, deadline }) => {
                 let kill_at = deadline - margin(s.timeout());
                 let term_at = kill_at
@@ -108,10 +110,10 @@ pub fn run(
                     kill_at,
                 ));
             }
-            Wake::Session(SessionEvent::Reconnected) | Wake::Watch(WatchEvent::Reconnected) => {
+            Wake::Session(SessionEvent::Reconnected) | Wake::Watch(_, WatchEvent::Reconnected) => {
                 // Back with the same session: our node must still be there, and watched again.
                 if queue.still_mine(s).unwrap_or(false) {
-                    if !watching || matches!(msg, Wake::Watch(_)) {
+                    if !watching || matches!(msg, Wake::Watch(..)) {
                         watching = queue.watch(s, &own, tx.clone()).unwrap_or(false);
                     }
                     if watching {
@@ -132,15 +134,15 @@ pub fn run(
                     (s.expiry_bound() - margin(s.timeout())).min(Instant::now() + kill_grace);
                 return Ok(lose(&mut child, format!("session lost: {reason}"), kill_at));
             }
-            Wake::Watch(WatchEvent::Deleted) => {
+            Wake::Watch(_, WatchEvent::Deleted) => {
                 return Ok(lose(
                     &mut child,
                     "our node was deleted by someone else".into(),
                     Instant::now() + kill_grace,
                 ));
             }
-            Wake::Watch(WatchEvent::SessionLost) => {}
-            Wake::Watch(_) => {
+            Wake::Watch(_, WatchEvent::SessionLost) => {}
+            Wake::Watch(..) => {
                 // Our node's data changed (a watch is one-shot): watch it again.
                 watching = queue.watch(s, &own, tx.clone()).unwrap_or(false);
                 if !watching && s.is_healthy() {

@@ -360,6 +360,8 @@ impl Worker<'_> {
             };
             match msg {
                 Wake::Signal(sig) => return Held::Signal(sig),
+                // A watch left from the wait (on our predecessor): not about our hold.
+                Wake::Watch(node, _) if *node != own => {}
                 Wake::Session(SessionEvent::Lost { reason }) => {
                     return Held::Lost(format!("session lost: {reason}"))
                 }
@@ -369,11 +371,11 @@ impl Worker<'_> {
                         self.id
                     )
                 }
-                Wake::Watch(WatchEvent::Deleted) => {
+                Wake::Watch(_, WatchEvent::Deleted) => {
                     return Held::Lost("our node was deleted by someone else".into())
                 }
-                Wake::Watch(WatchEvent::SessionLost) => {}
-                Wake::Session(SessionEvent::Reconnected) | Wake::Watch(_) => {
+                Wake::Watch(_, WatchEvent::SessionLost) => {}
+                Wake::Session(SessionEvent::Reconnected) | Wake::Watch(..) => {
                     if s.is_healthy()
                         && !self.queue.watch(s, &own, self.tx.clone()).unwrap_or(false)
                     {

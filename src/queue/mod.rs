@@ -23,7 +23,8 @@ use name::Name;
 #[derive(Debug)]
 pub enum Wake {
     Session(SessionEvent),
-    Watch(WatchEvent),
+    /// A watch fired, on this node name (or path).
+    Watch(String, WatchEvent),
     Signal(i32),
     ChildExit(i32),
     Timer(u64),
@@ -211,8 +212,9 @@ impl Queue {
     /// there is nothing to wait for, list again.
     pub fn watch(&self, s: &Session, node: &str, tx: Sender<Wake>) -> Result<bool> {
         let path = format!("{}/{node}", self.path);
+        let name = node.to_owned();
         let exists = s.exists_w(&path, move |ev| {
-            let _ = tx.send(Wake::Watch(ev));
+            let _ = tx.send(Wake::Watch(name.clone(), ev));
         })?;
         Ok(exists.is_some())
     }
@@ -325,8 +327,8 @@ fn next_wake(rx: &Receiver<Wake>, deadline: Option<Instant>) -> Option<Waited> {
         };
         match msg {
             // The session event that follows says what to do.
-            Wake::Watch(WatchEvent::SessionLost) => {}
-            Wake::Watch(ev) => {
+            Wake::Watch(_, WatchEvent::SessionLost) => {}
+            Wake::Watch(_, ev) => {
                 log::debug!("woke up: {ev:?}");
                 return None;
             }
