@@ -69,6 +69,7 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Server(crate::server::ServerArgs),
+    Config(crate::config::ConfigArgs),
 }
 
 /// Parse `250ms`, `2s`, `1m`, `1h 30m` (humantime's grammar); zero is refused.

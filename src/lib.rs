@@ -5,6 +5,7 @@
 //! touches the crate's handle.
 
 pub mod cli;
+pub mod config;
 pub mod exit;
 pub mod fourlw;
 pub mod output;

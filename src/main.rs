@@ -2,7 +2,7 @@ use clap::Parser;
 
 use zkdemo::cli::{Cli, Command};
 use zkdemo::output::{Event, Output};
-use zkdemo::{exit, server, session, signals};
+use zkdemo::{config, exit, server, session, signals};
 
 fn main() {
     let cli = Cli::parse();
@@ -18,6 +18,7 @@ fn main() {
     };
     let result = match &cli.command {
         Command::Server(args) => server::run(args, g, out),
+        Command::Config(args) => config::run(args, g, out),
     };
     let code = match result {
         Ok(code) => code,
