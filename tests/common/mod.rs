@@ -1,0 +1,354 @@
+//! Shared by every integration test file (`mod common;`): real ZooKeeper servers, the zkdemo
+//! binary as a child process with its output collected, and the kazoo interpreter.
+//!
+//! Each test binary uses only part of this, hence the allow.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+pub use zkdemo::server::{Cluster, ClusterSpec, Distribution};
+
+/// The zkdemo binary under test, quiet about logging unless the test says otherwise.
+pub fn zkdemo() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_zkdemo"))
+}
+
+/// The standalone server shared by the tests of one binary (tick 200 ms: sessions may expire
+/// after 400 ms). Tests keep apart by working under their own `unique_path`.
+pub fn shared() -> &'static Cluster {
+    static SHARED: OnceLock<Cluster> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let c = standalone(200);
+        // A static is never dropped: kill the server and remove its directory at exit.
+        // (Were the test binary killed, PDEATHSIG still kills the server.)
+        extern "C" fn cleanup() {
+            if let Some(c) = SHARED.get() {
+                c.shutdown();
+            }
+        }
+        // SAFETY: registering a plain extern "C" fn without arguments.
+        unsafe {
+            libc::atexit(cleanup);
+        }
+        c
+    })
+}
+
+/// A znode path no other test uses: `/t-<16 hex digits>-<prefix>`.
+pub fn unique_path(prefix: &str) -> String {
+    format!("/t-{:016x}-{prefix}", rand::random::<u64>())
+}
+
+/// A private standalone server (for tests that stop, pause or kill it).
+pub fn standalone(tick_ms: u32) -> Cluster {
+    start(&ClusterSpec::standalone(tick_ms))
+}
+
+/// A private 3-server ensemble, returned once it has a leader and two followers.
+pub fn ensemble(tick_ms: u32) -> Cluster {
+    start(&ClusterSpec::ensemble(tick_ms))
+}
+
+/// Start a cluster; panic with the install instructions when ZooKeeper or Java is missing
+/// (a test that cannot run must fail, never pass by skipping).
+pub fn start(spec: &ClusterSpec) -> Cluster {
+    if let Err(e) = Distribution::find() {
+        panic!("these tests run real ZooKeeper servers.\n{e}");
+    }
+    // Tests run in parallel on 2 cores: booting a dozen JVMs at once makes every one of them
+    // slow enough to miss its timeouts. Boot one cluster at a time; running ones are idle.
+    static BOOTING: Mutex<()> = Mutex::new(());
+    let _one = BOOTING.lock().unwrap_or_else(|e| e.into_inner());
+    match Cluster::start(spec) {
+        Ok(c) => c,
+        Err(e) => panic!("cannot start ZooKeeper ({spec:?}):\n{e}"),
+    }
+}
+
+/// A python3 that can `import kazoo` (KAZOO_PYTHON, then python3, then python).
+pub fn kazoo_python() -> String {
+    static FOUND: OnceLock<Result<String, String>> = OnceLock::new();
+    let found = FOUND.get_or_init(|| {
+        let mut tried = Vec::new();
+        let candidates = std::env::var("KAZOO_PYTHON")
+            .ok()
+            .into_iter()
+            .chain(["python3".to_owned(), "python".to_owned()]);
+        for py in candidates {
+            let ok = Command::new(&py)
+                .args(["-c", "import kazoo"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                return Ok(py);
+            }
+            tried.push(py);
+        }
+        Err(format!(
+            "no Python with kazoo (tried {}): run `pip install kazoo` (or `python3 -m pip \
+             install kazoo`), or set KAZOO_PYTHON to an interpreter that has it",
+            tried.join(", ")
+        ))
+    });
+    match found {
+        Ok(py) => py.clone(),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// One line a child wrote on stdout, when it arrived, and its JSON if it is JSON.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub at: Instant,
+    pub text: String,
+    pub json: Option<Value>,
+}
+
+#[derive(Default)]
+struct Collected {
+    lines: Vec<Line>,
+    /// Index of the first line `wait_for` has not consumed yet.
+    cursor: usize,
+    stdout_done: bool,
+    stderr: String,
+    stderr_done: bool,
+}
+
+/// A running child (zkdemo or anything else) whose output is collected as it comes.
+/// Dropping it kills the child; it also dies if the test binary does (PDEATHSIG).
+pub struct Proc {
+    child: Child,
+    shared: Arc<(Mutex<Collected>, Condvar)>,
+    pub started: Instant,
+}
+
+impl Proc {
+    /// Spawn `cmd` with stdout and stderr piped (stdin is /dev/null).
+    pub fn spawn(mut cmd: Command) -> Proc {
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let desc = format!("{cmd:?}");
+        let mut child =
+            zkdemo::server::spawn_tied(cmd).unwrap_or_else(|e| panic!("cannot spawn {desc}: {e}"));
+        let started = Instant::now();
+        let shared = Arc::new((Mutex::new(Collected::default()), Condvar::new()));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let s = shared.clone();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            let mut buf = Vec::new();
+            loop {
+                buf.clear();
+                match r.read_until(b'\n', &mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {
+                        let at = Instant::now();
+                        let text = String::from_utf8_lossy(&buf)
+                            .trim_end_matches(['\n', '\r'])
+                            .to_owned();
+                        let json = serde_json::from_str::<Value>(&text)
+                            .ok()
+                            .filter(Value::is_object);
+                        let (m, cv) = &*s;
+                        m.lock().unwrap().lines.push(Line { at, text, json });
+                        cv.notify_all();
+                    }
+                }
+            }
+            let (m, cv) = &*s;
+            m.lock().unwrap().stdout_done = true;
+            cv.notify_all();
+        });
+        let stderr = child.stderr.take().expect("piped stderr");
+        let s = shared.clone();
+        std::thread::spawn(move || {
+            let mut r = stderr;
+            let mut buf = [0u8; 4096];
+            loop {
+                match r.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let (m, cv) = &*s;
+                        m.lock()
+                            .unwrap()
+                            .stderr
+                            .push_str(&String::from_utf8_lossy(&buf[..n]));
+                        cv.notify_all();
+                    }
+                }
+            }
+            let (m, cv) = &*s;
+            m.lock().unwrap().stderr_done = true;
+            cv.notify_all();
+        });
+        Proc {
+            child,
+            shared,
+            started,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Wait for the next JSON line (after those earlier calls consumed) that satisfies `pred`,
+    /// and consume up to it. Lines that do not match are skipped (still in `lines()`).
+    /// None when `timeout` passes or stdout closes first.
+    pub fn wait_for(&self, pred: impl Fn(&Value) -> bool, timeout: Duration) -> Option<Value> {
+        let deadline = Instant::now() + timeout;
+        let (m, cv) = &*self.shared;
+        let mut c = m.lock().unwrap();
+        loop {
+            while c.cursor < c.lines.len() {
+                let i = c.cursor;
+                c.cursor += 1;
+                if let Some(j) = &c.lines[i].json {
+                    if pred(j) {
+                        return Some(j.clone());
+                    }
+                }
+            }
+            if c.stdout_done {
+                return None;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            c = cv.wait_timeout(c, left).unwrap().0;
+        }
+    }
+
+    /// `wait_for` an event by name (`{"event": name, ...}`).
+    pub fn wait_event(&self, name: &str, timeout: Duration) -> Option<Value> {
+        self.wait_for(|j| j["event"] == name, timeout)
+    }
+
+    /// Every stdout line so far.
+    pub fn lines(&self) -> Vec<Line> {
+        self.shared.0.lock().unwrap().lines.clone()
+    }
+
+    /// Every stdout line so far that is a JSON object.
+    pub fn events(&self) -> Vec<Value> {
+        self.lines().into_iter().filter_map(|l| l.json).collect()
+    }
+
+    /// Everything written on stderr so far.
+    pub fn stderr(&self) -> String {
+        self.shared.0.lock().unwrap().stderr.clone()
+    }
+
+    /// stdout and stderr, for assertion messages.
+    pub fn transcript(&self) -> String {
+        let out: Vec<String> = self.lines().into_iter().map(|l| l.text).collect();
+        format!(
+            "--- stdout ---\n{}\n--- stderr ---\n{}",
+            out.join("\n"),
+            self.stderr()
+        )
+    }
+
+    /// Send `sig` (libc::SIGINT, …) to the child.
+    pub fn signal(&self, sig: i32) {
+        zkdemo::server::signal(self.child.id(), sig);
+    }
+
+    /// Wait for the child to exit, then for its output to be read to the end.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            if let Some(s) = self.child.try_wait().expect("try_wait") {
+                break s;
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        // A grandchild holding the pipes could keep them open forever: bound the wait.
+        let drained = Instant::now() + Duration::from_secs(2);
+        let (m, cv) = &*self.shared;
+        let mut c = m.lock().unwrap();
+        while !(c.stdout_done && c.stderr_done) {
+            let left = drained.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            c = cv.wait_timeout(c, left).unwrap().0;
+        }
+        Some(status)
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Run `cmd` to completion (stdin /dev/null) with a time bound; panics when it hangs.
+pub fn run(cmd: Command, timeout: Duration) -> (ExitStatus, Proc) {
+    let mut p = Proc::spawn(cmd);
+    match p.wait_exit(timeout) {
+        Some(s) => (s, p),
+        None => panic!("still running after {timeout:?}:\n{}", p.transcript()),
+    }
+}
+
+/// Poll `f` every 20 ms until it returns Some, or `timeout` passes.
+pub fn eventually<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// True when `pid` is a live (not zombie) process whose command line contains `needle`.
+pub fn process_runs(pid: u32, needle: &str) -> bool {
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let zombie = stat
+        .rsplit_once(')')
+        .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'));
+    !zombie && String::from_utf8_lossy(&cmdline).contains(needle)
+}
+
+/// Children of `pid` (from /proc), for checking that nothing is left behind.
+pub fn children_of(pid: u32) -> Vec<u32> {
+    let mut kids = Vec::new();
+    let Ok(rd) = std::fs::read_dir("/proc") else {
+        return kids;
+    };
+    for e in rd.flatten() {
+        let Some(p) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
+        // Fields after the ")" that ends the command name: state, ppid, ...
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|s| s.parse::<u32>().ok());
+        if ppid == Some(pid) {
+            kids.push(p);
+        }
+    }
+    kids
+}
