@@ -519,3 +519,34 @@ fn ctrl_c_ends_a_watch_with_130() {
     let st = w.wait_exit(T).expect("exits on SIGINT");
     assert_eq!(st.code(), Some(130));
 }
+
+#[test]
+fn set_creates_parents_and_name_means_configs_name() {
+    let c = shared();
+    let deep = format!("{}/a/b/conf", unique_path("deep"));
+    assert_eq!(set(c, &deep, &["k=v"])["created"], true);
+    assert_eq!(node(c, &deep), Some((0, b"k=v\n".to_vec())));
+
+    let name = format!("t{:016x}", rand::random::<u64>());
+    let mut cmd = zkdemo();
+    cmd.args([
+        "--json",
+        "--zk",
+        &c.connect_string(),
+        "config",
+        "--name",
+        &name,
+    ]);
+    cmd.args(["set", "x=1"]);
+    let (st, _) = run(cmd, T);
+    assert!(st.success());
+    let path = format!("/configs/{name}");
+    assert_eq!(node(c, &path), Some((0, b"x=1\n".to_vec())));
+    // Writing what is there already writes nothing (no version, no watcher woken).
+    let again = set(c, &path, &["x=1"]);
+    assert_eq!(
+        (&again["changed"], &again["version"]),
+        (&json!(false), &json!(0))
+    );
+    session(c).delete(&path, None).unwrap();
+}

@@ -28,7 +28,7 @@ zkdemo config set                        # interactive: one key=value per line\n
 Interactive input: each line is `key=value` (the value is the rest of the line, spaces and = \
 included) or `unset KEY [KEY…]`; it is written at once and answered with the new version. A bad \
 line is answered with an error and the loop goes on; blank lines are skipped; end of input \
-(Ctrl-D) exits 0. The `> ` prompt is shown only when stdin is a terminal.\n\
+(Ctrl-D) exits 0. The `> ` prompt is shown only when stdin is a terminal (and not with --json).\n\
 \n\
 Exit codes: 2 bad key=value (nothing sent), 65 document over 1,000,000 bytes or the node holds \
 data that is not key=value, 75 --expect-version did not match.")]
@@ -198,12 +198,6 @@ pub fn apply(s: &Session, path: &str, edit: &Edit, expect: Option<i32>) -> exit:
                     return Err(conflict("missing"));
                 }
                 let new = edit.apply(None)?.unwrap_or_default();
-                if let Some((parent, _)) = path.rsplit_once('/') {
-                    if !parent.is_empty() {
-                        s.ensure_path(parent)
-                            .map_err(|e| e.to_exit(&format!("creating {parent}")))?;
-                    }
-                }
                 match s.create(path, new, CreateMode::Persistent) {
                     Ok(_) => {
                         return Ok(Written {
@@ -215,6 +209,16 @@ pub fn apply(s: &Session, path: &str, edit: &Edit, expect: Option<i32>) -> exit:
                     }
                     // Another updater created it first: merge into theirs.
                     Err(e) if e.is(ZkError::NodeExists) => continue,
+                    // A parent is missing (only the first write ever pays for this).
+                    Err(e) if e.is(ZkError::NoNode) => {
+                        let parent = match path.rsplit_once('/') {
+                            Some((p, _)) if !p.is_empty() => p,
+                            _ => "/",
+                        };
+                        s.ensure_path(parent)
+                            .map_err(|e| e.to_exit(&format!("creating {parent}")))?;
+                        continue;
+                    }
                     Err(e) => return Err(write_error(&e, path)),
                 }
             }
@@ -378,14 +382,15 @@ fn parse_line(line: &str) -> Result<Edit, String> {
 /// The seed's interactive updater: a line in, a write out, an answer back.
 fn interactive(path: &str, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
     // SAFETY: isatty only inspects the descriptor.
-    let tty = unsafe { libc::isatty(libc::STDIN_FILENO) } == 1;
+    // Not under --json: stdout must stay one JSON object per line.
+    let prompt = unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 && !out.json;
     let mut session = connect(g)?;
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let mut buf = Vec::new();
     let mut lineno = 0u64;
     loop {
-        if tty {
+        if prompt {
             print!("> ");
             let _ = std::io::stdout().flush();
         }

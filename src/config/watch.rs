@@ -32,7 +32,7 @@ use crate::signals;
     after_help = "Examples (the seed's config_client.py; run it in 2 or 3 terminals):\n  \
 zkdemo config watch\n  \
 zkdemo config watch --count 1            # wait for the next change, then exit\n  \
-zkdemo config watch --exec 'cp /dev/stdin app.conf && pkill -HUP app'\n  \
+zkdemo config watch --exec 'cp /dev/stdin app.conf && kill -HUP \"$(cat app.pid)\"'\n  \
 zkdemo --json config watch               # one JSON line per event\n\
 \n\
 --exec runs CMD with `sh -c` after each change (not for the state found at start), with the \
@@ -42,7 +42,7 @@ Its output goes to stderr (stdout stays the event stream). If it fails, the fail
 reported and the watch goes on; changes made while it runs are read when it is done.\n\
 \n\
 JSON events: config (path, exists, version, mzxid, data, changes), missed (versions not seen), \
-session (suspended, reconnected, lost, new), exec (the command's status)."
+session (state: suspended, reconnected, lost, waiting, new), exec (the command's status)."
 )]
 pub struct WatchArgs {
     /// Exit 0 after N changes (the state printed at start is not a change).
@@ -388,7 +388,7 @@ pub fn run(args: &WatchArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::R
                 Msg::Session(g0, ev) if g0 == gen => match ev {
                     SessionEvent::Suspended { reason, .. } => out.emit(&session_event(
                         "suspended",
-                        format!("connection to ZooKeeper suspended ({reason}); waiting"),
+                        format!("connection to ZooKeeper suspended: {reason}; waiting"),
                     )),
                     SessionEvent::Reconnected => {
                         out.emit(&session_event(
@@ -401,7 +401,7 @@ pub fn run(args: &WatchArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::R
                         out.emit(
                             &session_event(
                                 "lost",
-                                format!("session lost ({reason}); connecting a new one"),
+                                format!("session lost: {reason}; connecting a new one"),
                             )
                             .with("reason", reason),
                         );
