@@ -343,6 +343,7 @@ impl Cluster {
         if let Some(pid) = self.pid(i) {
             self.nodes[i].paused.store(true, Ordering::SeqCst);
             signal(pid, libc::SIGSTOP);
+            super::spawn::wait_stopped(pid);
         }
     }
 

@@ -74,6 +74,43 @@ pub fn signal(pid: u32, sig: i32) -> bool {
     unsafe { libc::kill(pid as libc::pid_t, sig) == 0 }
 }
 
+/// After SIGSTOP: wait (up to 2 s) until every thread of `pid` has stopped. kill(2) returns
+/// before a busy multi-threaded process has stopped, and a server that still answers for a few
+/// milliseconds after "pause" makes tests of hung servers flaky.
+pub fn wait_stopped(pid: u32) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while std::time::Instant::now() < deadline {
+        if all_threads_stopped(pid) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn all_threads_stopped(pid: u32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return true;
+    };
+    tasks.flatten().all(|t| {
+        let stat = std::fs::read_to_string(t.path().join("stat")).unwrap_or_default();
+        // The state follows the ")" closing the command name: T = stopped, Z/X = gone.
+        match stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.trim_start().chars().next())
+        {
+            Some(state) => matches!(state, 'T' | 't' | 'Z' | 'X'),
+            None => true,
+        }
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn all_threads_stopped(_pid: u32) -> bool {
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
