@@ -68,8 +68,11 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    Server(crate::server::ServerArgs),
+    Lock(crate::lock::LockArgs),
+    Elect(crate::elect::ElectArgs),
     Config(crate::config::ConfigArgs),
+    Inspect(crate::inspect::InspectArgs),
+    Server(crate::server::ServerArgs),
 }
 
 /// Parse `250ms`, `2s`, `1m`, `1h 30m` (humantime's grammar); zero is refused.

@@ -4,10 +4,15 @@
 //! `server`) → the recipes (`queue`) → `session` → the `zookeeper` crate. Only `session`
 //! touches the crate's handle.
 
+pub mod child;
 pub mod cli;
 pub mod config;
+pub mod elect;
 pub mod exit;
 pub mod fourlw;
+pub mod guard;
+pub mod inspect;
+pub mod lock;
 pub mod output;
 pub mod queue;
 pub mod server;

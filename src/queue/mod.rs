@@ -1,2 +1,342 @@
-//! The sequential-node queue that `lock` and `elect` stand on.
+//! The sequential-node queue that `lock` and `elect` stand on (kazoo's Lock recipe, which
+//! kazoo's Election also uses).
+//!
+//! Every contender creates an ephemeral sequential node `<uuid>__lock__<seq>` under the path,
+//! with its id as data. The contender with the lowest sequence holds (leads). A waiter watches
+//! only its predecessor, with an `exists` watch: when the predecessor goes, that one waiter
+//! wakes and lists the children again; the others sleep on (no herd effect).
+//!
+//! Creating a sequential node can fail with a connection loss after the server made it. We
+//! then look for a child with our uuid prefix and take it only if its owner is our session;
+//! a node of an earlier, expired session of ours is not ours.
+
 pub mod name;
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::Instant;
+
+use crate::exit;
+use crate::session::{self, CreateMode, Session, SessionConfig, SessionEvent, WatchEvent, ZkError};
+use name::Name;
+
+/// What wakes a lock or election loop: everything arrives on one channel.
+#[derive(Debug)]
+pub enum Wake {
+    Session(SessionEvent),
+    Watch(WatchEvent),
+    Signal(i32),
+    ChildExit(i32),
+    Timer(u64),
+}
+
+/// The default id: `<hostname>-<pid>`.
+pub fn default_id() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: gethostname writes at most buf.len() bytes.
+    let host = unsafe {
+        if libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) == 0 {
+            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+            String::from_utf8_lossy(&buf[..end]).into_owned()
+        } else {
+            "host".into()
+        }
+    };
+    format!("{host}-{}", std::process::id())
+}
+
+/// A session whose events, and whose watches, arrive on `tx`.
+pub fn connect(cfg: &SessionConfig, tx: &Sender<Wake>) -> exit::Result<Session> {
+    let tx = tx.clone();
+    Session::connect(cfg, move |ev| {
+        let _ = tx.send(Wake::Session(ev));
+    })
+}
+
+/// Why a queue operation failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    Session(session::Error),
+    /// Our node is gone (deleted by someone, or our session expired).
+    Gone,
+}
+
+impl From<session::Error> for Error {
+    fn from(e: session::Error) -> Error {
+        Error::Session(e)
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Session(e) => write!(f, "{e}"),
+            Error::Gone => write!(f, "our node is gone (deleted, or the session expired)"),
+        }
+    }
+}
+
+impl Error {
+    pub fn to_exit(&self, what: &str) -> crate::exit::Error {
+        match self {
+            Error::Session(e) => e.to_exit(what),
+            Error::Gone => crate::exit::Error::new(crate::exit::LOST, format!("{what}: {self}")),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Our node in the queue.
+#[derive(Debug, Clone)]
+pub struct Mine {
+    pub name: String,
+    pub path: String,
+    pub seq: i32,
+    /// The zxid that created it: it only grows, so it serves as a fencing token.
+    pub czxid: i64,
+    pub session_id: i64,
+}
+
+/// Where we stand.
+#[derive(Debug, Clone)]
+pub struct Position {
+    /// 0 = we hold / lead.
+    pub index: usize,
+    /// The contender just ahead of us (the one we watch).
+    pub predecessor: Option<Name>,
+    /// The contender at the head (holder / leader).
+    pub head: Name,
+    pub contenders: Vec<Name>,
+}
+
+pub struct Queue {
+    pub path: String,
+    pub id: String,
+    prefix: String,
+    mine: Option<Mine>,
+}
+
+impl Queue {
+    pub fn new(path: &str, id: &str) -> Queue {
+        Queue {
+            path: path.to_owned(),
+            id: id.to_owned(),
+            prefix: name::new_prefix(),
+            mine: None,
+        }
+    }
+
+    pub fn mine(&self) -> Option<&Mine> {
+        self.mine.as_ref()
+    }
+
+    /// Create our node (and the path, when missing). Safe to call again after a connection
+    /// loss: the node made by a lost request is found by its prefix.
+    pub fn join(&mut self, s: &Session) -> Result<Mine> {
+        let base = format!("{}/{}", self.path, self.prefix);
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match s.create(
+                &base,
+                self.id.as_bytes().to_vec(),
+                CreateMode::EphemeralSequential,
+            ) {
+                Ok(path) => return self.adopt(s, &path),
+                Err(session::Error::Zk(ZkError::NoNode)) if tries < 5 => {
+                    s.ensure_path(&self.path)?
+                }
+                Err(e) if e.is_connection() && !s.is_lost() && tries < 5 => {
+                    if let Some(found) = self.find_own(s)? {
+                        return Ok(found);
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// After a lost create: a child with our prefix owned by this session is ours.
+    fn find_own(&mut self, s: &Session) -> Result<Option<Mine>> {
+        for child in s.get_children(&self.path)? {
+            if child.starts_with(&self.prefix) {
+                let path = format!("{}/{child}", self.path);
+                if let Some(stat) = s.exists(&path)? {
+                    if s.id() != 0 && stat.ephemeral_owner == s.id() {
+                        log::debug!("found our node {child} after a connection loss");
+                        return self.adopt(s, &path).map(Some);
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn adopt(&mut self, s: &Session, path: &str) -> Result<Mine> {
+        let node_name = path.rsplit('/').next().unwrap_or(path).to_owned();
+        let seq = name::parse(&node_name).map(|n| n.seq).unwrap_or(0);
+        let stat = s.exists(path)?.ok_or(Error::Gone)?;
+        let mine = Mine {
+            name: node_name,
+            path: path.to_owned(),
+            seq,
+            czxid: stat.czxid,
+            session_id: stat.ephemeral_owner,
+        };
+        self.mine = Some(mine.clone());
+        Ok(mine)
+    }
+
+    /// List the contenders and find our place. `Gone` when our node is not among them.
+    pub fn position(&self, s: &Session) -> Result<Position> {
+        let mine = self.mine.as_ref().ok_or(Error::Gone)?;
+        let children = s.get_children(&self.path).map_err(|e| match e {
+            session::Error::Zk(ZkError::NoNode) => Error::Gone,
+            e => e.into(),
+        })?;
+        let contenders = name::contenders(&children);
+        let index = contenders
+            .iter()
+            .position(|n| n.name == mine.name)
+            .ok_or(Error::Gone)?;
+        Ok(Position {
+            index,
+            predecessor: index.checked_sub(1).map(|i| contenders[i].clone()),
+            head: contenders[0].clone(),
+            contenders,
+        })
+    }
+
+    /// Watch `node` (our predecessor, or our own node). False when it is already gone: then
+    /// there is nothing to wait for, list again.
+    pub fn watch(&self, s: &Session, node: &str, tx: Sender<Wake>) -> Result<bool> {
+        let path = format!("{}/{node}", self.path);
+        let exists = s.exists_w(&path, move |ev| {
+            let _ = tx.send(Wake::Watch(ev));
+        })?;
+        Ok(exists.is_some())
+    }
+
+    /// Is our node still there, and still owned by the session `s`?
+    pub fn still_mine(&self, s: &Session) -> Result<bool> {
+        let Some(mine) = &self.mine else {
+            return Ok(false);
+        };
+        Ok(matches!(s.exists(&mine.path)?, Some(st) if st.ephemeral_owner == mine.session_id))
+    }
+
+    /// The data (id) of a contender, for messages; empty when unreadable.
+    pub fn id_of(&self, s: &Session, n: &Name) -> String {
+        s.get_data(&format!("{}/{}", self.path, n.name))
+            .map(|(d, _)| String::from_utf8_lossy(&d).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Delete our node, retrying a few times on connection errors so that no ghost contender
+    /// is left behind while the session lives. Gone already is fine.
+    pub fn leave(&mut self, s: &Session) -> Result<()> {
+        let Some(mine) = self.mine.take() else {
+            return Ok(());
+        };
+        let mut last = None;
+        for _ in 0..3 {
+            match s.delete(&mine.path, None) {
+                Ok(()) | Err(session::Error::Zk(ZkError::NoNode)) => return Ok(()),
+                Err(session::Error::Lost) => return Ok(()), // the server drops it with the session
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.map(Error::from).unwrap_or(Error::Gone))
+    }
+
+    /// Wait until we are first in the queue, watching only our predecessor. `on_wait` is told
+    /// our place each time we list the queue and are not first (once per wake-up).
+    pub fn wait_first(
+        &mut self,
+        s: &Session,
+        rx: &Receiver<Wake>,
+        tx: &Sender<Wake>,
+        deadline: Option<Instant>,
+        mut on_wait: impl FnMut(&Position),
+    ) -> Result<Waited> {
+        loop {
+            let listed = self.position(s).and_then(|pos| {
+                if pos.index == 0 {
+                    return Ok((pos, true));
+                }
+                let pred = pos
+                    .predecessor
+                    .clone()
+                    .expect("index > 0 has a predecessor");
+                let watching = self.watch(s, &pred.name, tx.clone())?;
+                Ok((pos, watching))
+            });
+            match listed {
+                Ok((pos, _)) if pos.index == 0 => return Ok(Waited::First(pos)),
+                Ok((_, false)) => continue, // the predecessor left meanwhile: list again
+                Ok((pos, true)) => on_wait(&pos),
+                Err(Error::Gone) => return Ok(Waited::Lost("our node is gone".into())),
+                // A disconnect: the session layer tells us when it is back (or lost).
+                Err(Error::Session(e)) if e.is_connection() && !s.is_lost() => {
+                    log::debug!("waiting for the session after: {e}")
+                }
+                Err(Error::Session(session::Error::Lost)) => {
+                    return Ok(Waited::Lost("the session is lost".into()))
+                }
+                Err(e) => return Err(e),
+            }
+            if let Some(done) = next_wake(rx, deadline) {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// Forget our node without deleting it (its session is gone; so is the node, or soon).
+    pub fn forget(&mut self) {
+        self.mine = None;
+    }
+}
+
+/// How a wait ended, when it did not end with us first.
+#[derive(Debug)]
+pub enum Waited {
+    First(Position),
+    TimedOut,
+    Signal(i32),
+    /// The session (or our node) is gone: join again with a new session.
+    Lost(String),
+}
+
+/// Block until something worth listing the queue again happens. None: list again.
+fn next_wake(rx: &Receiver<Wake>, deadline: Option<Instant>) -> Option<Waited> {
+    loop {
+        let msg = match deadline {
+            Some(d) => match rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => return Some(Waited::TimedOut),
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Some(Waited::Lost("no events".into()))
+                }
+            },
+            None => match rx.recv() {
+                Ok(m) => m,
+                Err(_) => return Some(Waited::Lost("no events".into())),
+            },
+        };
+        match msg {
+            // The session event that follows says what to do.
+            Wake::Watch(WatchEvent::SessionLost) => {}
+            Wake::Watch(ev) => {
+                log::debug!("woke up: {ev:?}");
+                return None;
+            }
+            Wake::Session(SessionEvent::Reconnected) => return None,
+            Wake::Session(SessionEvent::Suspended { reason, .. }) => {
+                log::info!("waiting on: {reason}")
+            }
+            Wake::Session(SessionEvent::Lost { reason }) => return Some(Waited::Lost(reason)),
+            Wake::Signal(sig) => return Some(Waited::Signal(sig)),
+            Wake::ChildExit(_) | Wake::Timer(_) => {}
+        }
+    }
+}

@@ -163,10 +163,10 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// `1.5s`, `250ms`: short, for messages.
 pub fn fmt_duration(d: Duration) -> String {
-    if d.as_millis().is_multiple_of(1000) {
-        format!("{}s", d.as_secs())
-    } else if d < Duration::from_secs(1) {
+    if d < Duration::from_secs(1) {
         format!("{}ms", d.as_millis())
+    } else if d.as_millis().is_multiple_of(1000) {
+        format!("{}s", d.as_secs())
     } else {
         format!("{:.1}s", d.as_secs_f64())
     }

@@ -1,0 +1,462 @@
+//! `zkdemo elect`: leader election on the same queue as `lock` (kazoo's `Election` is a kazoo
+//! `Lock` underneath, so kazoo and zkdemo nodes share one election).
+//!
+//! Node mode retells the seed's `leader_node.py`: join, lead or follow, print every change
+//! seen, resign on Ctrl-C (our node deleted at once, so the next node leads within
+//! milliseconds). With a command, the command runs only while this process leads, and is
+//! stopped (as `lock` stops it) before anyone else can lead. `--observe` only watches.
+
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use clap::Args;
+
+use crate::cli::{parse_duration, GlobalArgs};
+use crate::exit::{self, Error};
+use crate::guard::{self, End};
+use crate::output::{Event, Output};
+use crate::queue::{connect, default_id, name, Mine, Queue, Waited, Wake};
+use crate::session::{
+    self, parse_path_arg, Session, SessionConfig, SessionEvent, WatchEvent, ZkError,
+};
+use crate::signals;
+
+const EXAMPLES: &str = "\
+Examples:
+  # The seed's three nodes (each in its own terminal); stop the leader with Ctrl-C and
+  # watch another take over at once:
+  zkdemo elect --id 1
+  zkdemo elect --id 2
+  zkdemo elect --id 3
+
+  # Rotate leadership for a demo: each leader resigns after 3s and queues again
+  zkdemo elect --id 1 --lead 3s
+
+  # Run the scheduler only on the leader; it is stopped if leadership is lost
+  zkdemo elect --path /services/cron -- ./scheduler
+
+  # Who leads? (does not campaign)
+  zkdemo elect --observe
+
+The leader command gets ZKDEMO_ELECTION_PATH, ZKDEMO_LEADER_NODE, ZKDEMO_SESSION_ID and
+ZKDEMO_FENCING_TOKEN (grows with every new leadership).
+
+Exit codes: the leader command's own code when it exits by itself; 0 after --count; 69
+ZooKeeper unreachable; 130/143 interrupted by SIGINT/SIGTERM.";
+
+/// Compete for leadership (kazoo-compatible), or observe who leads.
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Compete for leadership: the node with the lowest sequence leads; each other \
+node watches only the one ahead of it. When the leader stops (Ctrl-C, SIGTERM, --lead \
+elapsed) its node is deleted at once and the next one leads within milliseconds; when it \
+dies, the next one leads once its session expires. Nodes are kazoo's, so a kazoo Election \
+on the same path takes part in the same election.\n\nWith a command after `--`, the command \
+runs only while this process leads; when leadership is lost it is stopped (SIGTERM, \
+--kill-grace, SIGKILL) before another node can lead, and this node queues again.",
+    after_help = EXAMPLES
+)]
+pub struct ElectArgs {
+    /// The election's znode.
+    #[arg(long, default_value = "/demo-election", value_parser = parse_path_arg)]
+    pub path: String,
+
+    /// This node's id, stored as its node's data [default: <hostname>-<pid>].
+    #[arg(long)]
+    pub id: Option<String>,
+
+    /// Resign after leading this long, and queue again at the back.
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub lead: Option<Duration>,
+
+    /// Exit after leading this many times.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Do not campaign: print the current leader and every change.
+    #[arg(long, conflicts_with_all = ["lead", "count", "command", "id"])]
+    pub observe: bool,
+
+    /// After SIGTERM, how long the leader command may take to stop before SIGKILL.
+    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
+    pub kill_grace: Duration,
+
+    /// The command to run while leading (after `--`).
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+pub fn run(args: &ElectArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
+    let (tx, rx) = mpsc::channel();
+    let sig_tx = tx.clone();
+    let _signals = signals::subscribe(move |sig| {
+        let _ = sig_tx.send(Wake::Signal(sig));
+    });
+    let cfg = SessionConfig::from_args(g);
+    if args.observe {
+        return observe(args, &cfg, out, rx, tx);
+    }
+    let id = args.id.clone().unwrap_or_else(default_id);
+    let queue = Queue::new(&args.path, &id);
+    let mut n = Node {
+        args,
+        id,
+        cfg,
+        out,
+        rx,
+        tx,
+        session: None,
+        queue,
+        leading_since: None,
+    };
+    let code = n.main();
+    // Resign: closing the session deletes our node at once, within a deadline.
+    if let Some(s) = n.session.take() {
+        s.close_within(Duration::from_millis(900));
+    }
+    if n.leading_since.take().is_some() {
+        n.emit_resigned();
+    }
+    code
+}
+
+struct Node<'a> {
+    args: &'a ElectArgs,
+    id: String,
+    cfg: SessionConfig,
+    out: Output,
+    rx: Receiver<Wake>,
+    tx: Sender<Wake>,
+    session: Option<Session>,
+    queue: Queue,
+    leading_since: Option<Instant>,
+}
+
+/// How a term as leader ended.
+enum Term {
+    /// `--lead` elapsed: resign and queue again.
+    Resign,
+    Signal(i32),
+    /// The leader command exited by itself with this code.
+    CommandExited(i32),
+    Lost(String),
+}
+
+impl Node<'_> {
+    fn main(&mut self) -> exit::Result<i32> {
+        let mut led = 0u64;
+        loop {
+            let mine = match self.join_and_wait()? {
+                Ok(mine) => mine,
+                Err(code) => return Ok(code),
+            };
+            led += 1;
+            self.leading_since = Some(Instant::now());
+            self.out.emit(
+                &Event::new("leader")
+                    .with("id", self.id.clone())
+                    .with("path", self.args.path.clone())
+                    .with("node", mine.name.clone())
+                    .with("seq", mine.seq)
+                    .with("fencing_token", mine.czxid)
+                    .with("session", session::fmt_session_id(mine.session_id))
+                    .text(format!("node {} is the leader", self.id)),
+            );
+            match self.lead(&mine) {
+                Term::Signal(sig) => return Ok(signals::exit_code(sig)),
+                Term::CommandExited(code) => return Ok(code),
+                Term::Resign => {
+                    let s = self.session.as_ref().expect("connected");
+                    if self.queue.leave(s).is_err() {
+                        self.replace_session();
+                    }
+                    self.leading_since = None;
+                    self.emit_resigned();
+                }
+                Term::Lost(why) => {
+                    self.leading_since = None;
+                    self.out.emit(
+                        &Event::new("lost")
+                            .with("id", self.id.clone())
+                            .with("reason", why.clone())
+                            .text(format!("node {} LOST leadership: {why}", self.id)),
+                    );
+                    if self.session.as_ref().is_some_and(|s| s.is_lost()) {
+                        self.replace_session();
+                    } else {
+                        self.queue.forget();
+                    }
+                }
+            }
+            if self.args.count.is_some_and(|c| led >= c) {
+                return Ok(exit::OK);
+            }
+        }
+    }
+
+    fn emit_resigned(&self) {
+        self.out.emit(
+            &Event::new("resigned")
+                .with("id", self.id.clone())
+                .text(format!("node {} resigned", self.id)),
+        );
+    }
+
+    fn replace_session(&mut self) {
+        self.queue.forget();
+        if let Some(s) = self.session.take() {
+            s.close_within(Duration::from_millis(300));
+        }
+    }
+
+    /// Join (with a new session when needed) and follow until we lead. `Err(code)`: exit.
+    fn join_and_wait(&mut self) -> exit::Result<Result<Mine, i32>> {
+        loop {
+            if self.session.is_none() {
+                self.session = Some(connect(&self.cfg, &self.tx)?);
+            }
+            let s = self.session.as_ref().expect("connected");
+            let mine = match self.queue.join(s) {
+                Ok(m) => m,
+                Err(_) if s.is_lost() => {
+                    self.replace_session();
+                    continue;
+                }
+                Err(e) => {
+                    return Err(e.to_exit(&format!("joining the election at {}", self.args.path)))
+                }
+            };
+            self.out.emit(
+                &Event::new("joined")
+                    .with("id", self.id.clone())
+                    .with("node", mine.name.clone())
+                    .with("seq", mine.seq)
+                    .text(format!(
+                        "node {} joined the election {} ({})",
+                        self.id, self.args.path, mine.name
+                    )),
+            );
+            let (out, id, path) = (self.out, self.id.clone(), self.args.path.clone());
+            let mut last_leader = String::new();
+            let queue = &mut self.queue;
+            let waited = queue.wait_first(s, &self.rx, &self.tx, None, |pos| {
+                if pos.head.name == last_leader {
+                    return;
+                }
+                last_leader = pos.head.name.clone();
+                let leader_id = read_id(s, &format!("{path}/{}", pos.head.name));
+                let followed = pos
+                    .predecessor
+                    .as_ref()
+                    .map(|n| n.name.clone())
+                    .unwrap_or_default();
+                out.emit(
+                    &Event::new("follower")
+                        .with("id", id.clone())
+                        .with("leader", leader_id.clone())
+                        .with("leader_node", pos.head.name.clone())
+                        .with("following", followed)
+                        .with("position", pos.index)
+                        .text(format!("node {id} follows node {leader_id}")),
+                );
+            });
+            match waited {
+                Ok(Waited::First(_)) => return Ok(Ok(self.queue.mine().cloned().expect("joined"))),
+                Ok(Waited::Signal(sig)) => return Ok(Err(signals::exit_code(sig))),
+                Ok(Waited::TimedOut) => continue,
+                Ok(Waited::Lost(why)) => {
+                    log::warn!("node {}: lost our place ({why}); joining again", self.id);
+                    if s.is_lost() {
+                        self.replace_session();
+                    } else {
+                        self.queue.forget();
+                    }
+                }
+                Err(e) => {
+                    return Err(e.to_exit(&format!("following the election at {}", self.args.path)))
+                }
+            }
+        }
+    }
+
+    /// One term as leader.
+    fn lead(&mut self, mine: &Mine) -> Term {
+        let s = self.session.as_ref().expect("connected");
+        if !self.args.command.is_empty() {
+            let env = vec![
+                ("ZKDEMO_ELECTION_PATH".to_owned(), self.args.path.clone()),
+                ("ZKDEMO_LEADER_NODE".to_owned(), mine.path.clone()),
+                (
+                    "ZKDEMO_SESSION_ID".to_owned(),
+                    session::fmt_session_id(mine.session_id),
+                ),
+                ("ZKDEMO_FENCING_TOKEN".to_owned(), mine.czxid.to_string()),
+            ];
+            let mut on_lost = |_: &str| {};
+            return match guard::run(
+                s,
+                &self.queue,
+                &self.rx,
+                &self.tx,
+                &self.args.command,
+                &env,
+                self.args.kill_grace,
+                &mut on_lost,
+            ) {
+                Ok(End::Exited(code)) => match signals::received() {
+                    Some(sig) => Term::Signal(sig),
+                    None => Term::CommandExited(code),
+                },
+                Ok(End::Lost(why)) => Term::Lost(why),
+                Err(e) => {
+                    eprintln!("zkdemo: cannot run {:?}: {e}", self.args.command[0]);
+                    Term::CommandExited(127)
+                }
+            };
+        }
+        let own = mine.name.clone();
+        if !self.queue.watch(s, &own, self.tx.clone()).unwrap_or(false) {
+            return Term::Lost("our node vanished".into());
+        }
+        let until = self.args.lead.map(|d| Instant::now() + d);
+        loop {
+            let msg = match until {
+                Some(u) => match self
+                    .rx
+                    .recv_timeout(u.saturating_duration_since(Instant::now()))
+                {
+                    Ok(m) => m,
+                    Err(_) => return Term::Resign,
+                },
+                None => match self.rx.recv() {
+                    Ok(m) => m,
+                    Err(_) => return Term::Resign,
+                },
+            };
+            match msg {
+                Wake::Signal(sig) => return Term::Signal(sig),
+                Wake::Session(SessionEvent::Lost { reason }) => {
+                    return Term::Lost(format!("session lost: {reason}"))
+                }
+                Wake::Session(SessionEvent::Suspended { reason, .. }) => {
+                    log::warn!(
+                        "node {}: contact lost ({reason}); still leader while the session lives",
+                        self.id
+                    )
+                }
+                Wake::Watch(WatchEvent::Deleted) => {
+                    return Term::Lost("our node was deleted by someone else".into())
+                }
+                Wake::Watch(WatchEvent::SessionLost) => {}
+                Wake::Session(SessionEvent::Reconnected) | Wake::Watch(_) => {
+                    if s.is_healthy()
+                        && !self.queue.watch(s, &own, self.tx.clone()).unwrap_or(false)
+                    {
+                        return Term::Lost("our node is gone".into());
+                    }
+                }
+                Wake::ChildExit(_) | Wake::Timer(_) => {}
+            }
+        }
+    }
+}
+
+fn read_id(s: &Session, path: &str) -> String {
+    s.get_data(path)
+        .map(|(d, _)| String::from_utf8_lossy(&d).into_owned())
+        .unwrap_or_default()
+}
+
+/// `--observe`: watch the children (a child watch: an observer wants every change) and report
+/// the head whenever it changes. Does not campaign.
+fn observe(
+    args: &ElectArgs,
+    cfg: &SessionConfig,
+    out: Output,
+    rx: Receiver<Wake>,
+    tx: Sender<Wake>,
+) -> exit::Result<i32> {
+    let mut session = connect(cfg, &tx)?;
+    let mut last: Option<String> = None;
+    loop {
+        let s = &session;
+        let wtx = tx.clone();
+        let listed = s.get_children_w(&args.path, move |ev| {
+            let _ = wtx.send(Wake::Watch(ev));
+        });
+        let children = match listed {
+            Ok(c) => Some(c),
+            Err(session::Error::Zk(ZkError::NoNode)) => {
+                // Wait for the election to be created.
+                let wtx = tx.clone();
+                match s.exists_w(&args.path, move |ev| {
+                    let _ = wtx.send(Wake::Watch(ev));
+                }) {
+                    Ok(Some(_)) => continue,
+                    Ok(None) => Some(Vec::new()),
+                    Err(e) if e.is_connection() => None,
+                    Err(e) => return Err(e.to_exit(&format!("watching {}", args.path))),
+                }
+            }
+            Err(e) if e.is_connection() => None,
+            Err(e) => return Err(e.to_exit(&format!("watching {}", args.path))),
+        };
+        if let Some(children) = children {
+            let head = name::contenders(&children).into_iter().next();
+            let head_name = head.as_ref().map(|n| n.name.clone());
+            if head_name != last {
+                last = head_name;
+                out.emit(&leader_event(s, &args.path, head.as_ref()));
+            }
+        }
+        loop {
+            match rx.recv() {
+                Ok(Wake::Signal(sig)) => {
+                    session.close_within(Duration::from_millis(900));
+                    return Ok(signals::exit_code(sig));
+                }
+                Ok(Wake::Session(SessionEvent::Lost { reason })) => {
+                    log::warn!("observer session lost ({reason}); connecting again");
+                    session = connect(cfg, &tx)?;
+                    break;
+                }
+                Ok(Wake::Session(SessionEvent::Reconnected)) => break,
+                Ok(Wake::Watch(WatchEvent::SessionLost)) => {}
+                Ok(Wake::Watch(_)) => break,
+                Ok(_) => {}
+                Err(_) => return Err(Error::failure("event channel closed")),
+            }
+        }
+    }
+}
+
+fn leader_event(s: &Session, path: &str, head: Option<&name::Name>) -> Event {
+    let Some(head) = head else {
+        return Event::new("leader_changed")
+            .with("path", path)
+            .with("leader", serde_json::Value::Null)
+            .text(format!("{path}: no leader"));
+    };
+    let node = format!("{path}/{}", head.name);
+    let (id, since) = match s.get_data(&node) {
+        Ok((d, st)) => (String::from_utf8_lossy(&d).into_owned(), st.ctime),
+        Err(_) => (String::new(), 0),
+    };
+    let since_txt =
+        humantime::format_rfc3339_millis(UNIX_EPOCH + Duration::from_millis(since.max(0) as u64));
+    let ago = SystemTime::now()
+        .duration_since(UNIX_EPOCH + Duration::from_millis(since.max(0) as u64))
+        .unwrap_or_default();
+    Event::new("leader_changed")
+        .with("path", path)
+        .with("leader", id.clone())
+        .with("node", head.name.clone())
+        .with("seq", head.seq)
+        .with("format", head.format.as_str())
+        .with("since", since_txt.to_string())
+        .text(format!(
+            "{path}: node {id} leads ({}, since {since_txt}, {} ago)",
+            head.name,
+            session::fmt_duration(Duration::from_secs(ago.as_secs()))
+        ))
+}

@@ -1,0 +1,154 @@
+//! Hold a lock (or leadership) while a command runs, and stop the command in time when the
+//! hold is lost. Shared by `lock -- CMD` and `elect -- CMD`.
+//!
+//! The safety rule: the command is dead before the server could expire our session and let
+//! someone else in. The server cannot expire us before `last contact + session timeout`
+//! (`Session::expiry_bound`). So when contact is lost, zkdemo schedules SIGKILL for the group
+//! at that bound less a margin, and SIGTERM `--kill-grace` before it (at once, when that is
+//! already past). If contact comes back first, with our node intact, nothing is sent and the
+//! command goes on: a server restart shorter than the session timeout costs nothing. Once
+//! SIGTERM is sent, the hold is lost whatever happens next.
+//! Someone deleting our node, or a lost session, stops the command at once (SIGTERM, the
+//! grace, SIGKILL).
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use crate::child::Child;
+use crate::queue::{Queue, Wake};
+use crate::session::{Session, SessionEvent, WatchEvent};
+
+/// How a guarded run ended.
+#[derive(Debug)]
+pub enum End {
+    /// The command exited by itself (or after a signal we forwarded): its exit code.
+    Exited(i32),
+    /// The hold was lost; the command's group has been stopped.
+    Lost(String),
+}
+
+/// Safety margin kept before the expiry bound: the time a request takes to reach the server,
+/// and the server's tick granularity, with room to spare.
+pub fn margin(timeout: Duration) -> Duration {
+    (timeout / 10).max(Duration::from_millis(100))
+}
+
+/// Run `argv` while we hold; `on_lost` is called the moment the hold is given up (before the
+/// command is stopped), so the user sees why at once.
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    s: &Session,
+    queue: &Queue,
+    rx: &Receiver<Wake>,
+    tx: &Sender<Wake>,
+    argv: &[String],
+    env: &[(String, String)],
+    kill_grace: Duration,
+    on_lost: &mut dyn FnMut(&str),
+) -> std::io::Result<End> {
+    let exit_tx = tx.clone();
+    let mut child = Child::spawn(argv, env, move |code| {
+        let _ = exit_tx.send(Wake::ChildExit(code));
+    })?;
+    let own = queue.mine().map(|m| m.name.clone()).unwrap_or_default();
+    let mut watching = queue.watch(s, &own, tx.clone()).unwrap_or(false);
+    // Contact lost: (why, when to send SIGTERM, when to send SIGKILL).
+    let mut pending: Option<(String, Instant, Instant)> = None;
+    let mut lose = |child: &mut Child, why: String, kill_at: Instant| {
+        on_lost(&why);
+        child.stop_group(kill_at);
+        End::Lost(why)
+    };
+    if !watching {
+        return Ok(lose(
+            &mut child,
+            "our node vanished as we took hold".into(),
+            Instant::now() + kill_grace,
+        ));
+    }
+    loop {
+        let msg = match &pending {
+            Some((why, term_at, kill_at)) => match rx
+                .recv_timeout(term_at.saturating_duration_since(Instant::now()))
+            {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => {
+                    let why = format!("{why}; stopping the command before the session can expire");
+                    return Ok(lose(&mut child, why, *kill_at));
+                }
+                Err(RecvTimeoutError::Disconnected) => return Ok(End::Exited(1)),
+            },
+            None => match rx.recv() {
+                Ok(m) => m,
+                Err(_) => return Ok(End::Exited(1)),
+            },
+        };
+        match msg {
+            Wake::ChildExit(code) => {
+                child.reap_group();
+                return Ok(End::Exited(code));
+            }
+            Wake::Signal(sig) => child.signal_group(sig),
+            Wake::Session(SessionEvent::Suspended { reason, deadline }) => {
+                let kill_at = deadline - margin(s.timeout());
+                let term_at = kill_at
+                    .checked_sub(kill_grace)
+                    .unwrap_or(kill_at)
+                    .max(Instant::now());
+                log::info!(
+                    "contact lost ({reason}); the command is stopped unless it is back in {:?}",
+                    term_at.saturating_duration_since(Instant::now())
+                );
+                pending = Some((
+                    format!("contact with ZooKeeper lost: {reason}"),
+                    term_at,
+                    kill_at,
+                ));
+            }
+            Wake::Session(SessionEvent::Reconnected) | Wake::Watch(WatchEvent::Reconnected) => {
+                // Back with the same session: our node must still be there, and watched again.
+                if queue.still_mine(s).unwrap_or(false) {
+                    if !watching || matches!(msg, Wake::Watch(_)) {
+                        watching = queue.watch(s, &own, tx.clone()).unwrap_or(false);
+                    }
+                    if watching {
+                        pending = None;
+                        continue;
+                    }
+                }
+                if s.is_healthy() {
+                    return Ok(lose(
+                        &mut child,
+                        "our node is gone".into(),
+                        Instant::now() + kill_grace,
+                    ));
+                }
+            }
+            Wake::Session(SessionEvent::Lost { reason }) => {
+                let kill_at =
+                    (s.expiry_bound() - margin(s.timeout())).min(Instant::now() + kill_grace);
+                return Ok(lose(&mut child, format!("session lost: {reason}"), kill_at));
+            }
+            Wake::Watch(WatchEvent::Deleted) => {
+                return Ok(lose(
+                    &mut child,
+                    "our node was deleted by someone else".into(),
+                    Instant::now() + kill_grace,
+                ));
+            }
+            Wake::Watch(WatchEvent::SessionLost) => {}
+            Wake::Watch(_) => {
+                // Our node's data changed (a watch is one-shot): watch it again.
+                watching = queue.watch(s, &own, tx.clone()).unwrap_or(false);
+                if !watching && s.is_healthy() {
+                    return Ok(lose(
+                        &mut child,
+                        "our node was deleted by someone else".into(),
+                        Instant::now() + kill_grace,
+                    ));
+                }
+            }
+            Wake::Timer(_) => {}
+        }
+    }
+}

@@ -1,0 +1,393 @@
+//! `zkdemo inspect`: who holds, who leads, who waits, and what the configs say — once, as a
+//! tree, or live.
+//!
+//! - `read` reads a path (arming watches with `--watch`) into a `view::View`;
+//! - `view` decides what it is (a lock/election queue, a config, a plain node, a tree), who
+//!   holds and what is wrong, and prints it;
+//! - `servers` asks each server with four-letter words (`--servers`).
+//!
+//! JSON (`--json`): one `inspect` event per state, `{"event":"inspect","ts":…,"state":N,
+//! "status":null|"…","paths":[VIEW…]}`, where each VIEW has `path` and `kind` (`queue`,
+//! `config`, `node`, `tree`, `absent`); `--servers` prints one `server` event per server.
+//!
+//! `--watch` is driven by watches, not polling: every read arms a watch on what it read, a
+//! firing watch (or a session event, or a signal) arrives on one channel, and the loop reads
+//! again and prints the new state if anything shown changed.
+
+mod read;
+mod servers;
+pub mod view;
+
+use std::collections::HashSet;
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use clap::Args;
+use serde_json::Value;
+
+use crate::cli::GlobalArgs;
+use crate::exit;
+use crate::output::{Event, Output};
+use crate::session::{self, Session, SessionConfig, SessionEvent};
+use crate::signals;
+use read::{Msg, Reader, Target, Watching};
+use view::{RoleHint, View};
+
+/// The paths shown when none is given.
+pub const DEFAULT_LOCK: &str = "/demo-lock";
+pub const DEFAULT_ELECTION: &str = "/demo-election";
+pub const DEFAULT_CONFIGS: &str = "/configs";
+
+const EXAMPLES: &str = "\
+Examples:
+  zkdemo inspect
+      /demo-lock, /demo-election and every config under /configs.
+  zkdemo inspect /demo-lock
+      What `zkCli ls /demo-lock` and a `get /demo-lock/<node>` of each child told you by
+      hand: the contenders in queue order (the lowest sequence holds), each one's id,
+      session and age, and anything wrong (a persistent contender, two of one session,
+      kazoo and Curator nodes mixed).
+  zkdemo inspect /demo-election
+      The same for an election: the lowest sequence leads (`get /demo-election/<node>`
+      shows its id).
+  zkdemo inspect --watch /demo-lock
+      Like `ls /demo-lock true`, but redrawn on every change until Ctrl-C.
+  zkdemo inspect -R /
+      The whole tree, with child counts and data sizes.
+  zkdemo inspect --servers --zk h1:2181,h2:2181,h3:2181
+      Each server's mode (leader/follower/standalone), version, latency, connections.
+
+A lock or election is any path whose children are kazoo, Curator or go-zookeeper contender
+nodes, or whose name contains lock, mutex, elect, leader or latch. Its head is called the
+leader when the name contains elect, leader or latch (or a Curator LeaderLatch node is
+there), the holder otherwise; --role says it outright. A config is a node under /configs or
+one whose data is key=value lines. Anything else is shown like `zkCli get -s`.
+
+Exit codes: 0; 3 when a path given does not exist; 69 when no server can be reached
+(with --servers: when no server tells its state); 130/143 after Ctrl-C/SIGTERM in --watch.";
+
+/// Show locks, elections and configs as they are: once, as a tree, or live.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples and what counts as a lock, an election or a config: --help", after_long_help = EXAMPLES)]
+pub struct InspectArgs {
+    /// The paths to show (default: /demo-lock, /demo-election and each child of /configs,
+    /// where a missing one is reported, not an error).
+    #[arg(value_name = "PATH", value_parser = session::parse_path_arg)]
+    pub paths: Vec<String>,
+
+    /// Show the subtree under each path, indented, with child counts and data sizes.
+    #[arg(short = 'R', long)]
+    pub tree: bool,
+
+    /// Stay, and show the new state whenever something shown changes (watches, not polling)
+    /// until Ctrl-C. On a terminal the screen is redrawn in place.
+    #[arg(short, long)]
+    pub watch: bool,
+
+    /// What the head of a lock/election queue is called (auto: guessed from the path).
+    #[arg(long, value_enum, default_value_t = RoleHint::Auto)]
+    pub role: RoleHint,
+
+    /// Ask each server of --zk for its mode, version, latency, connections and znode count
+    /// (four-letter words srvr/mntr); needs no session.
+    #[arg(long, conflicts_with_all = ["paths", "tree", "watch", "role"])]
+    pub servers: bool,
+}
+
+pub fn run(a: &InspectArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
+    if a.servers {
+        return servers::run(g, out);
+    }
+    let explicit = !a.paths.is_empty();
+    let targets: Vec<Target> = if explicit {
+        a.paths.iter().cloned().map(Target::Path).collect()
+    } else if a.tree {
+        [DEFAULT_LOCK, DEFAULT_ELECTION, DEFAULT_CONFIGS]
+            .map(|p| Target::Path(p.into()))
+            .to_vec()
+    } else {
+        vec![
+            Target::Path(DEFAULT_LOCK.into()),
+            Target::Path(DEFAULT_ELECTION.into()),
+            Target::EachChild(DEFAULT_CONFIGS.into()),
+        ]
+    };
+    let ctx = Ctx {
+        targets,
+        hint: a.role,
+        tree: a.tree,
+        explicit,
+        watching: a.watch,
+        out,
+    };
+    if a.watch {
+        watch(&ctx, g)
+    } else {
+        once(&ctx, g)
+    }
+}
+
+struct Ctx {
+    targets: Vec<Target>,
+    hint: RoleHint,
+    tree: bool,
+    /// Paths named by the user: a missing one is an error (exit 3), not a line of the report.
+    explicit: bool,
+    watching: bool,
+    out: Output,
+}
+
+impl Ctx {
+    fn read(&self, r: &mut Reader) -> session::Result<Vec<View>> {
+        let mut views = Vec::new();
+        for t in &self.targets {
+            views.extend(r.target(t, self.hint, self.tree)?);
+        }
+        Ok(views)
+    }
+
+    fn missing(&self, views: &[View]) -> Vec<String> {
+        if !self.explicit {
+            return Vec::new();
+        }
+        views
+            .iter()
+            .filter(|v| matches!(v, View::Absent { .. }))
+            .map(|v| v.path().to_owned())
+            .collect()
+    }
+
+    /// The state as one event: JSON with every view, or the text of each (a missing path
+    /// the user named is left to the error message, in text).
+    fn event(&self, state: u64, status: Option<&str>, views: &[View]) -> Event {
+        let now = now_ms();
+        let json: Vec<Value> = views.iter().map(|v| view::to_json(v, now)).collect();
+        let mut text = String::new();
+        if let Some(s) = status {
+            text.push_str(&format!("({s})\n\n"));
+        }
+        let mut first = true;
+        for v in views {
+            if self.explicit && !self.watching && matches!(v, View::Absent { .. }) {
+                continue;
+            }
+            if !first {
+                text.push('\n');
+            }
+            first = false;
+            text.push_str(&view::to_text(v, now));
+        }
+        Event::new("inspect")
+            .with("state", state)
+            .with("status", status)
+            .with("paths", json)
+            .text(text.trim_end().to_owned())
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn not_found(missing: &[String]) -> exit::Error {
+    exit::Error::new(
+        exit::NOT_FOUND,
+        format!(
+            "no such node: {} (list what exists with `zkdemo inspect -R /`)",
+            missing.join(", ")
+        ),
+    )
+}
+
+fn once(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {
+    let s = Session::connect(&SessionConfig::from_args(g), |_| {})?;
+    let views = ctx
+        .read(&mut Reader {
+            session: &s,
+            watch: None,
+        })
+        .map_err(|e| e.to_exit("reading"))?;
+    ctx.out.emit(&ctx.event(0, None, &views));
+    s.close();
+    let missing = ctx.missing(&views);
+    if missing.is_empty() {
+        Ok(exit::OK)
+    } else {
+        Err(not_found(&missing))
+    }
+}
+
+/// Connect with session events forwarded to the loop, tagged with `generation`.
+fn connect(g: &GlobalArgs, tx: &Sender<Msg>, generation: u64) -> exit::Result<Session> {
+    let tx = tx.clone();
+    Session::connect(&SessionConfig::from_args(g), move |ev| {
+        let _ = tx.send(Msg::Session(generation, ev));
+    })
+}
+
+fn watch(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let _sub = {
+        let tx = tx.clone();
+        signals::subscribe(move |sig| {
+            let _ = tx.send(Msg::Signal(sig));
+        })
+    };
+    // SAFETY: isatty only looks at the descriptor.
+    let tty = !ctx.out.json && !ctx.out.quiet && unsafe { libc::isatty(1) } == 1;
+    let mut generation = 1;
+    let mut session = Some(connect(g, &tx, generation)?);
+    let mut armed = HashSet::new();
+    let mut status: Option<String> = None;
+    let mut shown: Shown = None;
+    let mut state = 0u64;
+    let mut first = true;
+    let mut retry = false;
+    // While the connection is suspended, reads would only wait out their deadline: show the
+    // last state with the status, until the session says Reconnected or Lost.
+    let mut suspended = false;
+    loop {
+        match &session {
+            Some(s) if !suspended => {
+                let read = ctx.read(&mut Reader {
+                    session: s,
+                    watch: Some(Watching {
+                        tx: &tx,
+                        armed: &mut armed,
+                        generation,
+                    }),
+                });
+                match read {
+                    Ok(views) => {
+                        if first {
+                            // A path the user named must exist when we start; after that, its
+                            // going away is a change worth watching.
+                            let missing = ctx.missing(&views);
+                            if !missing.is_empty() {
+                                return Err(not_found(&missing));
+                            }
+                            first = false;
+                        }
+                        status = None;
+                        show(ctx, tty, &mut shown, &mut state, &status, views);
+                    }
+                    Err(e) if e.is_connection() => {
+                        // The session will say Suspended/Reconnected or Lost; in case it says
+                        // nothing, try again in a second.
+                        retry = true;
+                        status = Some(format!("cannot read: {e}; trying again"));
+                        let last = shown.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
+                        show(ctx, tty, &mut shown, &mut state, &status, last);
+                    }
+                    Err(e) => return Err(e.to_exit("reading")),
+                }
+            }
+            _ => {
+                // Show the status with what we saw last.
+                let last = shown.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
+                show(ctx, tty, &mut shown, &mut state, &status, last);
+            }
+        }
+        // Wait for something to happen; take everything that came at once in one go.
+        let mut wait = if session.is_none() || std::mem::take(&mut retry) {
+            Some(Duration::from_secs(1))
+        } else {
+            None
+        };
+        loop {
+            let msg = match wait {
+                None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                Some(d) => rx.recv_timeout(d),
+            };
+            let msg = match msg {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return Ok(exit::OK),
+            };
+            match msg {
+                Msg::Signal(sig) => {
+                    drop(session.take());
+                    return Ok(signals::exit_code(sig));
+                }
+                Msg::Watch(gen, key, ev) if gen == generation => {
+                    log::debug!("inspect: {ev:?} on {key:?}");
+                    armed.remove(&key);
+                }
+                Msg::Watch(..) => {}
+                Msg::Session(gen, ev) if gen == generation => match ev {
+                    SessionEvent::Suspended { reason, .. } => {
+                        suspended = true;
+                        status = Some(format!("connection suspended: {reason}"));
+                    }
+                    SessionEvent::Reconnected => {
+                        // The server forgot our watches; the session fires them all (they
+                        // arrive here as watches), and we re-arm as we re-read.
+                        suspended = false;
+                        status = None;
+                        armed.clear();
+                    }
+                    SessionEvent::Lost { reason } => {
+                        suspended = false;
+                        status = Some(format!("session lost ({reason}); reconnecting"));
+                        armed.clear();
+                        session = None;
+                    }
+                },
+                Msg::Session(..) => {}
+            }
+            // Let a burst of changes settle into one redraw, briefly (the 1 s promise).
+            wait = Some(Duration::from_millis(20));
+        }
+        if session.is_none() {
+            // Show that it is lost before trying (connecting can take --connect-timeout).
+            let last = shown.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
+            show(ctx, tty, &mut shown, &mut state, &status, last);
+            generation += 1;
+            match connect(g, &tx, generation) {
+                Ok(s) => session = Some(s),
+                Err(e) => status = Some(format!("session lost; reconnecting: {e}")),
+            }
+        }
+    }
+}
+
+type Shown = Option<(Option<String>, Vec<View>)>;
+
+/// Print the state when it differs from the one shown last (ages aside: they are computed when
+/// printing, so a watch that fired without a visible change prints nothing).
+fn show(
+    ctx: &Ctx,
+    tty: bool,
+    shown: &mut Shown,
+    state: &mut u64,
+    status: &Option<String>,
+    views: Vec<View>,
+) {
+    let now = (status.clone(), views);
+    if shown.as_ref() == Some(&now) {
+        return;
+    }
+    draw(ctx, tty, *state, status, &now.1);
+    *state += 1;
+    *shown = Some(now);
+}
+
+fn draw(ctx: &Ctx, tty: bool, state: u64, status: &Option<String>, views: &[View]) {
+    let ev = ctx.event(state, status.as_deref(), views);
+    if tty {
+        // Home, clear the screen, then the state: redrawn in place.
+        print!("\x1b[H\x1b[2J");
+        println!(
+            "zkdemo inspect — {} (Ctrl-C to stop)\n",
+            humantime::format_rfc3339_seconds(SystemTime::now())
+        );
+    } else if !ctx.out.json && state > 0 {
+        println!(
+            "--- {}",
+            humantime::format_rfc3339_millis(SystemTime::now())
+        );
+    }
+    ctx.out.emit(&ev);
+}

@@ -1,0 +1,448 @@
+//! `zkdemo lock`: a fair distributed lock, compatible with kazoo's `Lock`.
+//!
+//! Worker mode (no command) retells the seed's `lock_worker.py`: wait, hold for `--hold`,
+//! release, pause, again. Command mode runs one command while holding, like `flock` or
+//! `etcdctl lock`, and exits with its code. The recipe is in `queue`, the guarding of the
+//! command in `guard`.
+
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+
+use crate::cli::{parse_duration, GlobalArgs};
+use crate::exit::{self, Error};
+use crate::guard::{self, End};
+use crate::output::{Event, Output};
+use crate::queue::{connect, default_id, Mine, Queue, Waited, Wake};
+use crate::session::{self, parse_path_arg, Session, SessionConfig, SessionEvent, WatchEvent};
+use crate::signals;
+
+const EXAMPLES: &str = "\
+Examples:
+  # The seed's three workers taking turns (run each in its own terminal):
+  zkdemo lock --id 1
+  zkdemo lock --id 2
+  zkdemo lock --id 3
+
+  # Guard a job: only one backup runs at a time across all hosts
+  zkdemo lock --path /jobs/backup -- ./backup.sh --full
+
+  # Give up at once if someone holds it (exit code 75), or after waiting 30s
+  zkdemo lock -n --path /jobs/backup -- ./backup.sh
+  zkdemo lock -w 30s --path /jobs/backup -- ./backup.sh
+
+The command gets ZKDEMO_LOCK_PATH, ZKDEMO_LOCK_NODE, ZKDEMO_SESSION_ID and
+ZKDEMO_FENCING_TOKEN (a number that grows with every acquisition: pass it to the storage
+you write to, and have it refuse smaller ones).
+
+Exit codes: the command's own code in command mode; 0 in worker mode; 75 lock not acquired
+(-n/-w, see -E); 79 lock lost while held (the command was stopped); 69 ZooKeeper unreachable;
+130/143 interrupted by SIGINT/SIGTERM.";
+
+/// Take a distributed lock, one holder at a time, in queue order (kazoo-compatible).
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Take a distributed lock: one holder at a time, in the order of arrival, \
+without a herd effect (each waiter watches only the one ahead of it). The lock node is \
+kazoo's (`<uuid>__lock__<seq>`), so a kazoo Lock on the same path and zkdemo exclude each \
+other.\n\nWithout a command, act as the seed's worker: wait, hold for --hold, release, pause \
+for --pause, again (until --count or Ctrl-C). With a command after `--`, run it once while \
+holding the lock. If contact with ZooKeeper is lost and not back in time, the command's \
+whole process group is stopped (SIGTERM, --kill-grace, SIGKILL) before the session can \
+expire and the lock pass to someone else.",
+    after_help = EXAMPLES
+)]
+pub struct LockArgs {
+    /// The lock's znode.
+    #[arg(long, default_value = "/demo-lock", value_parser = parse_path_arg)]
+    pub path: String,
+
+    /// This worker's id, stored as the lock node's data [default: <hostname>-<pid>].
+    #[arg(long)]
+    pub id: Option<String>,
+
+    /// Worker mode: how long to hold the lock each time [default: 2s].
+    #[arg(long, value_parser = parse_duration, conflicts_with = "command")]
+    pub hold: Option<Duration>,
+
+    /// Worker mode: how long to wait after releasing before queueing again [default: 1s].
+    #[arg(long, value_parser = parse_duration, conflicts_with = "command")]
+    pub pause: Option<Duration>,
+
+    /// Worker mode: stop after this many acquisitions [default: until Ctrl-C].
+    #[arg(long, conflicts_with = "command")]
+    pub count: Option<u64>,
+
+    /// Give up after waiting this long for the lock.
+    #[arg(short, long, value_parser = parse_duration, value_name = "DURATION")]
+    pub wait: Option<Duration>,
+
+    /// Give up at once if someone holds the lock.
+    #[arg(short, long, conflicts_with = "wait")]
+    pub nonblock: bool,
+
+    /// Exit code when giving up (-n, -w).
+    #[arg(short = 'E', long, default_value_t = exit::CONFLICT, value_name = "N")]
+    pub conflict_exit_code: i32,
+
+    /// After SIGTERM, how long the command may take to stop before SIGKILL.
+    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
+    pub kill_grace: Duration,
+
+    /// The command to run while holding the lock (after `--`).
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+pub fn run(args: &LockArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
+    let id = args.id.clone().unwrap_or_else(default_id);
+    let cfg = SessionConfig::from_args(g);
+    let (tx, rx) = mpsc::channel();
+    let sig_tx = tx.clone();
+    let _signals = signals::subscribe(move |sig| {
+        let _ = sig_tx.send(Wake::Signal(sig));
+    });
+    let queue = Queue::new(&args.path, &id);
+    let mut w = Worker {
+        args,
+        id,
+        cfg,
+        out,
+        rx,
+        tx,
+        session: None,
+        queue,
+        holding_since: None,
+    };
+    let code = w.main();
+    // Closing the session deletes our node at once (no separate delete that a hung server
+    // could stall), and returns within its deadline, so Ctrl-C exits within a second.
+    if let Some(s) = w.session.take() {
+        s.close_within(Duration::from_millis(900));
+    }
+    if let Some(since) = w.holding_since.take() {
+        w.emit_released(since);
+    }
+    code
+}
+
+struct Worker<'a> {
+    args: &'a LockArgs,
+    id: String,
+    cfg: SessionConfig,
+    out: Output,
+    rx: Receiver<Wake>,
+    tx: Sender<Wake>,
+    session: Option<Session>,
+    queue: Queue,
+    /// Set while we hold the lock.
+    holding_since: Option<Instant>,
+}
+
+/// How one attempt to take the lock ended.
+enum Took {
+    Held {
+        mine: Mine,
+        waited: Duration,
+    },
+    GaveUp,
+    Signal(i32),
+    /// The session was lost while waiting: try again with a new one.
+    Retry,
+}
+
+impl Worker<'_> {
+    fn main(&mut self) -> exit::Result<i32> {
+        let mut acquired = 0u64;
+        loop {
+            let took = self.take()?;
+            let (mine, waited) = match took {
+                Took::Held { mine, waited } => (mine, waited),
+                Took::GaveUp => return Ok(self.args.conflict_exit_code),
+                Took::Signal(sig) => return Ok(signals::exit_code(sig)),
+                Took::Retry => continue,
+            };
+            acquired += 1;
+            self.emit_acquired(&mine, waited);
+            self.holding_since = Some(Instant::now());
+            if !self.args.command.is_empty() {
+                return self.guard_command(&mine);
+            }
+            match self.hold(self.args.hold.unwrap_or(Duration::from_secs(2))) {
+                Held::Done => self.release(),
+                Held::Signal(sig) => return Ok(signals::exit_code(sig)),
+                Held::Lost(why) => {
+                    self.holding_since = None;
+                    self.emit_lost(&why);
+                    self.drop_session_if_lost();
+                }
+            }
+            if self.args.count.is_some_and(|n| acquired >= n) {
+                return Ok(exit::OK);
+            }
+            if let Some(sig) = self.sleep(self.args.pause.unwrap_or(Duration::from_secs(1))) {
+                return Ok(signals::exit_code(sig));
+            }
+        }
+    }
+
+    fn session(&mut self) -> exit::Result<&Session> {
+        if self.session.is_none() {
+            self.session = Some(connect(&self.cfg, &self.tx)?);
+        }
+        Ok(self.session.as_ref().expect("just set"))
+    }
+
+    /// A lost session is replaced on the next round.
+    fn drop_session_if_lost(&mut self) {
+        if self.session.as_ref().is_some_and(|s| s.is_lost()) {
+            self.queue.forget();
+            self.session = None;
+        }
+    }
+
+    /// Join the queue and wait to be first (or give up as -n/-w say).
+    fn take(&mut self) -> exit::Result<Took> {
+        let started = Instant::now();
+        // -n: a deadline of now; whatever is already known decides.
+        let deadline = if self.args.nonblock {
+            Some(started)
+        } else {
+            self.args.wait.map(|w| started + w)
+        };
+        self.session()?;
+        let s = self.session.as_ref().expect("connected");
+        let joined = self.queue.join(s);
+        let mine = match joined {
+            Ok(m) => m,
+            Err(_) if s.is_lost() => {
+                self.drop_session_if_lost();
+                return Ok(Took::Retry);
+            }
+            Err(e) => return Err(e.to_exit(&format!("joining the queue at {}", self.args.path))),
+        };
+        let (out, id, nonblock) = (self.out, self.id.clone(), self.args.nonblock);
+        let queue_path = self.args.path.clone();
+        let waited = self
+            .queue
+            .wait_first(s, &self.rx, &self.tx, deadline, |pos| {
+                if nonblock {
+                    return;
+                }
+                let ahead = pos
+                    .predecessor
+                    .as_ref()
+                    .map(|n| n.name.clone())
+                    .unwrap_or_default();
+                out.emit(
+                    &Event::new("queued")
+                        .with("id", id.clone())
+                        .with("path", queue_path.clone())
+                        .with("position", pos.index)
+                        .with("waiting_on", ahead.clone())
+                        .text(format!(
+                            "worker {id} waits for the lock (position {}, behind {ahead})",
+                            pos.index
+                        )),
+                );
+            });
+        match waited {
+            Ok(Waited::First(_)) => Ok(Took::Held {
+                mine,
+                waited: started.elapsed(),
+            }),
+            Ok(Waited::TimedOut) => {
+                let why = if nonblock {
+                    "the lock is held by someone else"
+                } else {
+                    "waited too long"
+                };
+                self.out.emit(
+                    &Event::new("gave_up")
+                        .with("id", self.id.clone())
+                        .with("reason", why)
+                        .with("waited_ms", started.elapsed().as_millis() as u64)
+                        .text(format!("worker {} gave up: {why}", self.id)),
+                );
+                eprintln!("zkdemo: lock {} not acquired: {why}", self.args.path);
+                Ok(Took::GaveUp)
+            }
+            Ok(Waited::Signal(sig)) => Ok(Took::Signal(sig)),
+            Ok(Waited::Lost(why)) => {
+                log::warn!("lost our place in the queue ({why}); queueing again");
+                self.queue.forget();
+                self.drop_session_if_lost();
+                Ok(Took::Retry)
+            }
+            Err(e) => Err(e.to_exit(&format!("waiting for the lock {}", self.args.path))),
+        }
+    }
+
+    fn emit_acquired(&self, mine: &Mine, waited: Duration) {
+        self.out.emit(
+            &Event::new("acquired")
+                .with("id", self.id.clone())
+                .with("path", self.args.path.clone())
+                .with("node", mine.name.clone())
+                .with("seq", mine.seq)
+                .with("fencing_token", mine.czxid)
+                .with("session", session::fmt_session_id(mine.session_id))
+                .with("waited_ms", waited.as_millis() as u64)
+                .text(format!(
+                    "worker {} holds the lock {} (fencing token {})",
+                    self.id, self.args.path, mine.czxid
+                )),
+        );
+    }
+
+    fn emit_lost(&self, why: &str) {
+        self.out.emit(
+            &Event::new("lost")
+                .with("id", self.id.clone())
+                .with("reason", why)
+                .text(format!("worker {} LOST the lock: {why}", self.id)),
+        );
+    }
+
+    /// Worker mode: delete our node and go on with the same session. If the delete fails, the
+    /// node goes with the session: close it (the next round makes a new one).
+    fn release(&mut self) {
+        let s = self.session.as_ref().expect("connected");
+        if let Err(e) = self.queue.leave(s) {
+            log::warn!("could not delete our lock node ({e}); closing the session to free it");
+            if let Some(s) = self.session.take() {
+                s.close_within(Duration::from_millis(900));
+            }
+            self.queue.forget();
+        }
+        if let Some(since) = self.holding_since.take() {
+            self.emit_released(since);
+        }
+    }
+
+    fn emit_released(&self, held_since: Instant) {
+        let held = held_since.elapsed();
+        self.out.emit(
+            &Event::new("released")
+                .with("id", self.id.clone())
+                .with("held_ms", held.as_millis() as u64)
+                .text(format!(
+                    "worker {} released the lock after {}",
+                    self.id,
+                    session::fmt_duration(held)
+                )),
+        );
+    }
+
+    /// Worker mode: the critical section. A suspension alone does not end it (the session may
+    /// come back); a lost session, or our node deleted, does.
+    fn hold(&mut self, d: Duration) -> Held {
+        let s = self.session.as_ref().expect("connected");
+        let own = self
+            .queue
+            .mine()
+            .map(|m| m.name.clone())
+            .unwrap_or_default();
+        if !self.queue.watch(s, &own, self.tx.clone()).unwrap_or(false) {
+            return Held::Lost("our node vanished".into());
+        }
+        let until = Instant::now() + d;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            let msg = match self.rx.recv_timeout(left) {
+                Ok(m) => m,
+                Err(_) => return Held::Done,
+            };
+            match msg {
+                Wake::Signal(sig) => return Held::Signal(sig),
+                Wake::Session(SessionEvent::Lost { reason }) => {
+                    return Held::Lost(format!("session lost: {reason}"))
+                }
+                Wake::Session(SessionEvent::Suspended { reason, .. }) => {
+                    log::warn!(
+                        "worker {}: contact lost ({reason}); holding on while the session lives",
+                        self.id
+                    )
+                }
+                Wake::Watch(WatchEvent::Deleted) => {
+                    return Held::Lost("our node was deleted by someone else".into())
+                }
+                Wake::Watch(WatchEvent::SessionLost) => {}
+                Wake::Session(SessionEvent::Reconnected) | Wake::Watch(_) => {
+                    if s.is_healthy()
+                        && !self.queue.watch(s, &own, self.tx.clone()).unwrap_or(false)
+                    {
+                        return Held::Lost("our node is gone".into());
+                    }
+                }
+                Wake::ChildExit(_) | Wake::Timer(_) => {}
+            }
+        }
+    }
+
+    /// Sleep, but wake for a signal.
+    fn sleep(&self, d: Duration) -> Option<i32> {
+        let until = Instant::now() + d;
+        loop {
+            match self
+                .rx
+                .recv_timeout(until.saturating_duration_since(Instant::now()))
+            {
+                Ok(Wake::Signal(sig)) => return Some(sig),
+                Ok(_) => continue,
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Command mode: run it while holding. On its exit, `run` closes the session (which frees
+    /// the lock) and reports the release.
+    fn guard_command(&mut self, mine: &Mine) -> exit::Result<i32> {
+        let s = self.session.as_ref().expect("connected");
+        let env = vec![
+            ("ZKDEMO_LOCK_PATH".to_owned(), self.args.path.clone()),
+            ("ZKDEMO_LOCK_NODE".to_owned(), mine.path.clone()),
+            (
+                "ZKDEMO_SESSION_ID".to_owned(),
+                session::fmt_session_id(mine.session_id),
+            ),
+            ("ZKDEMO_FENCING_TOKEN".to_owned(), mine.czxid.to_string()),
+        ];
+        let (out, id) = (self.out, self.id.clone());
+        let mut on_lost = |why: &str| {
+            out.emit(
+                &Event::new("lost")
+                    .with("id", id.clone())
+                    .with("reason", why)
+                    .text(format!(
+                        "worker {id} LOST the lock: {why}; stopping the command"
+                    )),
+            );
+        };
+        let end = guard::run(
+            s,
+            &self.queue,
+            &self.rx,
+            &self.tx,
+            &self.args.command,
+            &env,
+            self.args.kill_grace,
+            &mut on_lost,
+        )
+        .map_err(|e| Error::new(127, format!("cannot run {:?}: {e}", self.args.command[0])))?;
+        match end {
+            End::Exited(code) => Ok(code),
+            End::Lost(_) => {
+                self.holding_since = None;
+                Ok(exit::LOST)
+            }
+        }
+    }
+}
+
+enum Held {
+    Done,
+    Signal(i32),
+    Lost(String),
+}

@@ -1,0 +1,551 @@
+//! `zkdemo inspect` against a real ZooKeeper, with real kazoo contenders: what it shows must
+//! match what the contenders themselves say (who holds, who leads).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use zkdemo::session::{ConnectString, CreateMode, Session, SessionConfig};
+
+mod common;
+
+use common::{shared, unique_path, Proc};
+
+// --- support ---------------------------------------------------------------------------------
+
+/// The shared standalone server of this test binary.
+fn zk() -> String {
+    shared().connect_string()
+}
+
+fn session() -> Session {
+    let cfg = SessionConfig {
+        connect: ConnectString::parse(&zk()).unwrap(),
+        session_timeout: Duration::from_secs(10),
+        connect_timeout: Duration::from_secs(5),
+        auth: None,
+    };
+    Session::connect(&cfg, |_| {}).expect("a session with the test server")
+}
+
+fn zkdemo() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_zkdemo"));
+    c.env("ZKDEMO_ZK", zk()).env_remove("ZKDEMO_AUTH");
+    c
+}
+
+/// Run `zkdemo --json inspect ARGS` once: (exit code, the `inspect` event, stderr).
+fn inspect_json(args: &[&str]) -> (i32, Option<Value>, String) {
+    let out = zkdemo()
+        .arg("--json")
+        .arg("inspect")
+        .args(args)
+        .output()
+        .unwrap();
+    let ev = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v["event"] == "inspect");
+    (
+        out.status.code().unwrap_or(-1),
+        ev,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The contenders of the one path in an `inspect` event.
+fn contenders(ev: &Value) -> Vec<Value> {
+    ev["paths"][0]["contenders"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn ids_roles(ev: &Value) -> Vec<(String, String)> {
+    contenders(ev)
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["role"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Poll `inspect` until `ok` holds for its event (the contenders register asynchronously).
+fn inspect_until(path: &str, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (code, ev, err) = inspect_json(&[path]);
+        // 3: the recipe has not made the path yet.
+        assert!(code == 0 || code == 3, "{err}");
+        let ev = ev.unwrap();
+        if code == 0 && ok(&ev) {
+            return ev;
+        }
+        assert!(Instant::now() < deadline, "waited for {what}; last: {ev}");
+        thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A kazoo contender in a python process. It prints `HOLD <id>` (lock) or `LEAD <id>`
+/// (election) when it gets there, and lets go when its stdin closes.
+struct Kazoo {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+const KAZOO: &str = r#"
+import sys
+from kazoo.client import KazooClient
+hosts, kind, path, ident = sys.argv[1:5]
+zk = KazooClient(hosts=hosts)
+zk.start()
+print("STARTED", ident, flush=True)
+if kind == "lock":
+    with zk.Lock(path, ident):
+        print("HOLD", ident, flush=True)
+        sys.stdin.read()
+else:
+    def lead():
+        print("LEAD", ident, flush=True)
+        sys.stdin.read()
+    zk.Election(path, ident).run(lead)
+zk.stop()
+"#;
+
+impl Kazoo {
+    fn start(kind: &str, path: &str, id: &str) -> Kazoo {
+        let mut cmd = Command::new(common::kazoo_python());
+        cmd.args(["-c", KAZOO, &zk(), kind, path, id])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped());
+        // Tied: it dies with the test binary.
+        let mut child = zkdemo::server::spawn_tied(cmd).expect("python with kazoo");
+        let out = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for l in BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(l);
+            }
+        });
+        Kazoo { child, lines }
+    }
+
+    /// Wait for a line starting with `word`; false when it does not come within `limit`.
+    fn says(&self, word: &str, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while let Ok(l) = self
+            .lines
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            if l.starts_with(word) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Let go: close stdin, wait for the process to end.
+    fn release(mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Kazoo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `zkdemo --json inspect --watch PATH`.
+fn watcher(path: &str) -> Proc {
+    let mut cmd = zkdemo();
+    cmd.args(["--json", "inspect", "--watch", path]);
+    Proc::spawn(cmd)
+}
+
+/// The next `inspect` state of a watcher.
+fn next_state(w: &Proc, limit: Duration) -> Value {
+    w.wait_event("inspect", limit)
+        .unwrap_or_else(|| panic!("no new state in {limit:?}:\n{}", w.transcript()))
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+// --- tests -----------------------------------------------------------------------------------
+
+#[test]
+fn kazoo_lock_order_and_holder_match_the_holders() {
+    let path = unique_path("inspect-lock");
+    let mut workers = Vec::new();
+    for (i, id) in ["w1", "w2", "w3"].iter().enumerate() {
+        workers.push(Kazoo::start("lock", &path, id));
+        // Start them one after another so the queue order is known: w1, w2, w3.
+        inspect_until(&path, "the next contender", |ev| {
+            contenders(ev).len() == i + 1
+        });
+    }
+    assert!(workers[0].says("HOLD", Duration::from_secs(5)));
+    let ev = inspect_until(&path, "three contenders", |ev| contenders(ev).len() == 3);
+    assert_eq!(
+        ids_roles(&ev),
+        [("w1", "holder"), ("w2", "waiting"), ("w3", "waiting")]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    let first = &contenders(&ev)[0];
+    assert_eq!(first["format"], "kazoo");
+    assert!(first["session"].as_str().unwrap().starts_with("0x"));
+    assert_eq!(ev["paths"][0]["problems"], serde_json::json!([]));
+    assert!(!workers[1].says("HOLD", Duration::from_millis(200)));
+
+    // The holder lets go: w2 says it holds, and inspect agrees.
+    workers.remove(0).release();
+    assert!(workers[0].says("HOLD", Duration::from_secs(5)));
+    let ev = inspect_until(&path, "two contenders", |ev| contenders(ev).len() == 2);
+    assert_eq!(ids_roles(&ev)[0], ("w2".into(), "holder".into()));
+    assert_eq!(ids_roles(&ev)[1], ("w3".into(), "waiting".into()));
+}
+
+#[test]
+fn election_leader_row_is_the_process_that_leads() {
+    let path = unique_path("inspect-election");
+    let a = Kazoo::start("elect", &path, "cand-a");
+    inspect_until(&path, "one candidate", |ev| contenders(ev).len() == 1);
+    let b = Kazoo::start("elect", &path, "cand-b");
+    let ev = inspect_until(&path, "two candidates", |ev| contenders(ev).len() == 2);
+    assert!(a.says("LEAD", Duration::from_secs(5)));
+    assert_eq!(ev["paths"][0]["head_role"], "leader");
+    assert_eq!(ids_roles(&ev)[0], ("cand-a".into(), "leader".into()));
+    assert_eq!(ids_roles(&ev)[1], ("cand-b".into(), "waiting".into()));
+
+    // Failover: b leads, and the row says so.
+    a.release();
+    assert!(b.says("LEAD", Duration::from_secs(5)));
+    let ev = inspect_until(&path, "one candidate", |ev| contenders(ev).len() == 1);
+    assert_eq!(ids_roles(&ev)[0], ("cand-b".into(), "leader".into()));
+}
+
+#[test]
+fn planted_curator_node_next_to_kazoo_is_flagged() {
+    let path = unique_path("inspect-mixed-lock");
+    let holder = Kazoo::start("lock", &path, "kz");
+    assert!(holder.says("HOLD", Duration::from_secs(10)));
+    let s = session();
+    s.create(
+        &format!("{path}/_c_8f3b8c2e-1d2f-4a53-9c51-3a0e7b1b2c3d-lock-"),
+        b"curator-client".to_vec(),
+        CreateMode::EphemeralSequential,
+    )
+    .unwrap();
+    // A persistent contender, and a child no recipe can order.
+    s.create(
+        &format!("{path}/0123456789abcdef0123456789abcdef__lock__"),
+        b"stale".to_vec(),
+        CreateMode::PersistentSequential,
+    )
+    .unwrap();
+    s.create(&format!("{path}/junk"), vec![], CreateMode::Ephemeral)
+        .unwrap();
+
+    let (code, ev, err) = inspect_json(&[&path]);
+    assert_eq!(code, 0, "{err}");
+    let ev = ev.unwrap();
+    let kinds: Vec<&str> = ev["paths"][0]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"mixed-formats"), "{ev}");
+    assert!(kinds.contains(&"not-ephemeral"), "{ev}");
+    assert!(kinds.contains(&"unordered"), "{ev}");
+    // The kazoo holder and the Curator node each believe they hold.
+    let roles = ids_roles(&ev);
+    assert!(roles.contains(&("kz".into(), "holder".into())), "{roles:?}");
+    assert!(roles.contains(&("curator-client".into(), "holder".into())));
+
+    // People see it too.
+    let text = zkdemo().args(["inspect", &path]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("! mixed-formats"), "{text}");
+    assert!(text.contains("curator"), "{text}");
+
+    let stale = contenders(&ev)
+        .into_iter()
+        .find(|c| c["id"] == "stale")
+        .unwrap();
+    s.delete(&format!("{path}/{}", stale["node"].as_str().unwrap()), None)
+        .unwrap();
+    holder.release();
+}
+
+#[test]
+fn watch_shows_a_change_within_a_second() {
+    let path = unique_path("inspect-watch-lock");
+    let s = session();
+    s.create(&path, vec![], CreateMode::Persistent).unwrap();
+    let w = watcher(&path);
+    let first = next_state(&w, Duration::from_secs(10));
+    assert_eq!(first["event"], "inspect");
+    assert_eq!(contenders(&first).len(), 0);
+
+    // A contender comes…
+    let made = Instant::now();
+    let node = s
+        .create(
+            &format!("{path}/0123456789abcdef0123456789abcdef__lock__"),
+            b"newcomer".to_vec(),
+            CreateMode::EphemeralSequential,
+        )
+        .unwrap();
+    let ev = next_state(&w, Duration::from_secs(2));
+    assert!(
+        made.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        made.elapsed()
+    );
+    assert_eq!(ids_roles(&ev), [("newcomer".into(), "holder".into())]);
+
+    // …and goes (the watch was re-armed).
+    let gone = Instant::now();
+    s.delete(&node, None).unwrap();
+    let ev = next_state(&w, Duration::from_secs(2));
+    assert!(
+        gone.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        gone.elapsed()
+    );
+    assert_eq!(contenders(&ev).len(), 0);
+    assert!(ev["state"].as_u64().unwrap() >= 2);
+}
+
+#[test]
+fn watch_sees_config_data_change() {
+    let path = unique_path("inspect-watch-cfg");
+    let s = session();
+    s.create(&path, b"a=1\n".to_vec(), CreateMode::Persistent)
+        .unwrap();
+    let w = watcher(&path);
+    let first = next_state(&w, Duration::from_secs(10));
+    assert_eq!(first["paths"][0]["kind"], "config");
+    assert_eq!(first["paths"][0]["entries"]["a"], "1");
+    let t = Instant::now();
+    s.set_data(&path, b"a=2\nb=x\n".to_vec(), None).unwrap();
+    let ev = next_state(&w, Duration::from_secs(2));
+    assert!(
+        t.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        t.elapsed()
+    );
+    assert_eq!(ev["paths"][0]["entries"]["a"], "2");
+    assert_eq!(ev["paths"][0]["entries"]["b"], "x");
+    assert_eq!(ev["paths"][0]["version"], 1);
+}
+
+#[test]
+fn missing_path_exits_3() {
+    let path = unique_path("inspect-missing");
+    let (code, ev, err) = inspect_json(&[&path]);
+    assert_eq!(code, 3, "{err}");
+    assert_eq!(ev.unwrap()["paths"][0]["kind"], "absent");
+    let out = zkdemo().args(["inspect", &path]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such node"));
+}
+
+#[test]
+fn non_utf8_data_is_shown_escaped() {
+    let path = unique_path("inspect-bytes");
+    let s = session();
+    s.create(&path, b"\xff\xfeok\n".to_vec(), CreateMode::Persistent)
+        .unwrap();
+    let (code, ev, err) = inspect_json(&[&path]);
+    assert_eq!(code, 0, "{err}");
+    let v = &ev.unwrap()["paths"][0];
+    assert_eq!(v["kind"], "node");
+    assert_eq!(v["data"], "\\xff\\xfeok\n");
+    assert_eq!(v["data_utf8"], false);
+    let out = zkdemo().args(["inspect", &path]).output().unwrap();
+    let text = String::from_utf8(out.stdout).expect("the text itself is UTF-8");
+    assert!(text.contains(r"data: \xff\xfeok"), "{text}");
+    assert!(text.contains("dataLength"), "{text}");
+}
+
+#[test]
+fn tree_shows_counts_and_sizes() {
+    let path = unique_path("inspect-tree");
+    let s = session();
+    s.create(&path, b"12345".to_vec(), CreateMode::Persistent)
+        .unwrap();
+    s.create(&format!("{path}/a"), vec![], CreateMode::Persistent)
+        .unwrap();
+    s.create(
+        &format!("{path}/a/b"),
+        b"xy".to_vec(),
+        CreateMode::Ephemeral,
+    )
+    .unwrap();
+    let out = zkdemo().args(["inspect", "-R", &path]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with(&path) && lines[0].contains("1 child, 5 B"));
+    assert!(lines[1].starts_with("  a  [1 child, 0 B]"), "{text}");
+    assert!(
+        lines[2].starts_with("    b  [0 children, 2 B, ephemeral 0x"),
+        "{text}"
+    );
+}
+
+#[test]
+fn servers_says_mode_and_who_does_not_answer() {
+    let dead = free_port();
+    let out = zkdemo()
+        .args(["--json", "inspect", "--servers"])
+        .env("ZKDEMO_ZK", format!("{},127.0.0.1:{dead}", zk()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let evs: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(evs.len(), 2);
+    assert_eq!(evs[0]["status"], "ok");
+    assert!(evs[0]["mode"].is_string());
+    assert!(evs[0]["znodes"].as_u64().unwrap() > 0);
+    assert_eq!(evs[1]["status"], "down");
+    // Nothing answers at all: 69, and no session was needed to say so.
+    let out = zkdemo()
+        .args(["inspect", "--servers"])
+        .env("ZKDEMO_ZK", format!("127.0.0.1:{dead}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(69));
+}
+
+#[test]
+fn servers_on_an_ensemble_one_leader_two_followers() {
+    let e = common::ensemble(200);
+    let connect = e.connect_string();
+    let out = zkdemo()
+        .args(["--json", "inspect", "--servers"])
+        .env("ZKDEMO_ZK", &connect)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let evs: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut modes: Vec<&str> = evs.iter().map(|v| v["mode"].as_str().unwrap()).collect();
+    modes.sort();
+    assert_eq!(modes, ["follower", "follower", "leader"], "{evs:?}");
+    let servers: Vec<&str> = evs.iter().map(|v| v["server"].as_str().unwrap()).collect();
+    assert_eq!(
+        servers.join(","),
+        connect,
+        "in the order of the connect string"
+    );
+    assert!(evs
+        .iter()
+        .all(|v| v["version"].as_str().unwrap().starts_with("3.")));
+    assert!(evs.iter().all(|v| v["latency_ms"]["max"].is_number()));
+    let text = zkdemo()
+        .args(["inspect", "--servers"])
+        .env("ZKDEMO_ZK", &connect)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert_eq!(text.matches("  leader  ").count(), 1, "{text}");
+    assert_eq!(text.matches("  follower  ").count(), 2, "{text}");
+}
+
+#[test]
+fn defaults_report_absent_paths_and_show_each_config() {
+    // Only this test touches the default paths of the shared server.
+    let (code, ev, err) = inspect_json(&[]);
+    assert_eq!(code, 0, "{err}");
+    let kinds: Vec<(String, String)> = ev.unwrap()["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["path"].as_str().unwrap().into(),
+                v["kind"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("/demo-lock", "absent"),
+            ("/demo-election", "absent"),
+            ("/configs", "absent")
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    let s = session();
+    s.ensure_path("/configs").unwrap();
+    s.create(
+        "/configs/app",
+        b"color=blue\nsize=3\n".to_vec(),
+        CreateMode::Persistent,
+    )
+    .unwrap();
+    let (code, ev, err) = inspect_json(&[]);
+    assert_eq!(code, 0, "{err}");
+    let cfg = &ev.unwrap()["paths"][2];
+    assert_eq!(cfg["path"], "/configs/app");
+    assert_eq!(cfg["kind"], "config");
+    assert_eq!(cfg["entries"]["color"], "blue");
+    assert!(cfg["mzxid"].as_str().unwrap().starts_with("0x"));
+    let text = zkdemo()
+        .arg("inspect")
+        .env("ZKDEMO_ZK", zk())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("/demo-lock: does not exist"), "{text}");
+    assert!(text.contains("/configs/app  (config, version 0"), "{text}");
+    assert!(text.contains("color  = blue"), "{text}");
+}
+
+#[test]
+fn kazoo_and_zkdemo_contenders_share_one_queue() {
+    let path = unique_path("inspect-mixed-clients-lock");
+    let kz = Kazoo::start("lock", &path, "kz");
+    assert!(kz.says("HOLD", Duration::from_secs(10)));
+    let mut cmd = zkdemo();
+    cmd.args([
+        "--json", "lock", "--path", &path, "--id", "zd", "--", "sleep", "30",
+    ]);
+    let zd = Proc::spawn(cmd);
+    zd.wait_event("queued", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("zkdemo lock did not queue:\n{}", zd.transcript()));
+    let ev = inspect_until(&path, "two contenders", |ev| contenders(ev).len() == 2);
+    assert_eq!(
+        ids_roles(&ev),
+        [("kz", "holder"), ("zd", "waiting")].map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    // Same format, one family: they see each other, nothing to flag.
+    assert_eq!(ev["paths"][0]["problems"], serde_json::json!([]));
+    assert!(zd.events().iter().all(|e| e["event"] != "acquired"));
+
+    kz.release();
+    zd.wait_event("acquired", Duration::from_secs(5))
+        .unwrap_or_else(|| panic!("zkdemo lock did not acquire:\n{}", zd.transcript()));
+    let ev = inspect_until(&path, "one contender", |ev| contenders(ev).len() == 1);
+    assert_eq!(ids_roles(&ev), [("zd".to_owned(), "holder".to_owned())]);
+}
