@@ -70,6 +70,7 @@ pub struct GlobalArgs {
 pub enum Command {
     Lock(crate::lock::LockArgs),
     Elect(crate::elect::ElectArgs),
+    Config(crate::config::ConfigArgs),
     Inspect(crate::inspect::InspectArgs),
     Server(crate::server::ServerArgs),
 }

@@ -6,6 +6,7 @@
 
 pub mod child;
 pub mod cli;
+pub mod config;
 pub mod elect;
 pub mod exit;
 pub mod fourlw;

@@ -2,7 +2,7 @@ use clap::Parser;
 
 use zkdemo::cli::{Cli, Command};
 use zkdemo::output::{Event, Output};
-use zkdemo::{elect, exit, inspect, lock, server, session, signals};
+use zkdemo::{config, elect, exit, inspect, lock, server, session, signals};
 
 fn main() {
     let cli = Cli::parse();
@@ -24,6 +24,7 @@ fn main() {
     let result = match &cli.command {
         Command::Lock(args) => lock::run(args, g, out),
         Command::Elect(args) => elect::run(args, g, out),
+        Command::Config(args) => config::run(args, g, out),
         Command::Inspect(args) => inspect::run(args, g, out),
         Command::Server(args) => server::run(args, g, out),
     };

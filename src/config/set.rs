@@ -1,0 +1,485 @@
+//! `config set`, `unset`, `get`: read-modify-write as a compare-and-set on the node's version.
+//!
+//! Two updaters that read version 7 both try to write version 8; the server takes one and
+//! answers the other BadVersion, which then reads again and merges into the winner's document.
+//! So no key is ever lost, without any lock.
+
+use std::io::{BufRead, Write};
+use std::time::Duration;
+
+use clap::Args;
+use rand::Rng;
+
+use super::doc::{self, Doc};
+use super::watch::snapshot_event;
+use crate::cli::GlobalArgs;
+use crate::exit;
+use crate::output::{Event, Output};
+use crate::session::{CreateMode, Error, Session, SessionConfig, ZkError};
+
+/// Merge key=value pairs into the config in one write (or, with no pairs, read them from stdin).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+zkdemo config set color=blue size=3      # one write; prints the new version\n  \
+zkdemo config set --expect-version 4 color=red\n  \
+zkdemo config set --raw 'anything at all' # replace the whole data, as the seed's updater did\n  \
+zkdemo config set                        # interactive: one key=value per line\n\
+\n\
+Interactive input: each line is `key=value` (the value is the rest of the line, spaces and = \
+included) or `unset KEY [KEY…]`; it is written at once and answered with the new version. A bad \
+line is answered with an error and the loop goes on; blank lines are skipped; end of input \
+(Ctrl-D) exits 0. The `> ` prompt is shown only when stdin is a terminal (and not with --json).\n\
+\n\
+Exit codes: 2 bad key=value (nothing sent), 65 document over 1,000,000 bytes or the node holds \
+data that is not key=value, 75 --expect-version did not match.")]
+pub struct SetArgs {
+    /// key=value pairs to merge (the value may be empty or hold '='). None: read stdin.
+    #[arg(value_name = "KEY=VALUE", conflicts_with = "raw")]
+    pub pairs: Vec<String>,
+
+    /// Replace the whole data with TEXT, whatever it holds.
+    #[arg(long, value_name = "TEXT")]
+    pub raw: Option<String>,
+
+    /// Write only if the node is at version V now (exit code 75 otherwise).
+    #[arg(long, value_name = "V")]
+    pub expect_version: Option<i32>,
+}
+
+/// Remove keys from the config in one write.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  zkdemo config unset color size\n\n\
+Keys that are not there are ignored (no write when nothing changes). Exit code 3 when the node \
+does not exist, 75 when --expect-version did not match.")]
+pub struct UnsetArgs {
+    #[arg(required = true, value_name = "KEY")]
+    pub keys: Vec<String>,
+
+    /// Write only if the node is at version V now (exit code 75 otherwise).
+    #[arg(long, value_name = "V")]
+    pub expect_version: Option<i32>,
+}
+
+/// Print the config, or the value of one key.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+zkdemo config get              # key=value lines\n  \
+zkdemo config get color        # the value alone, for scripts: $(zkdemo config get color)\n  \
+zkdemo --json config get       # version, mzxid and the data as an object\n\n\
+Exit codes: 3 when the node or the key does not exist, 65 when a key is asked of data that \
+is not key=value.")]
+pub struct GetArgs {
+    /// Print only this key's value.
+    #[arg(value_name = "KEY")]
+    pub key: Option<String>,
+}
+
+/// One change to the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// Set these keys, keep the others.
+    Merge(Vec<(String, String)>),
+    /// Remove these keys.
+    Unset(Vec<String>),
+    /// Replace the whole data.
+    Raw(Vec<u8>),
+}
+
+impl Edit {
+    /// The new data for a node that holds `current` (None: no node), or None when nothing
+    /// would change. Checks the size and the form before anything is written.
+    fn apply(&self, current: Option<&[u8]>) -> exit::Result<Option<Vec<u8>>> {
+        let not_keys = || {
+            exit::Error::new(
+                exit::DATA,
+                "the node holds data that is not key=value lines; nothing was written \
+                 (`config set --raw` replaces it whole)",
+            )
+        };
+        let new = match (self, current) {
+            (Edit::Raw(b), _) => b.clone(),
+            (Edit::Unset(_), None) => {
+                return Err(exit::Error::new(exit::NOT_FOUND, "no such node"));
+            }
+            (Edit::Merge(pairs), None) => Doc::Keys(pairs.iter().cloned().collect()).render(),
+            (Edit::Merge(pairs), Some(data)) => match Doc::parse(data) {
+                Doc::Keys(mut keys) => {
+                    keys.extend(pairs.iter().cloned());
+                    Doc::Keys(keys).render()
+                }
+                Doc::Raw(_) => return Err(not_keys()),
+            },
+            (Edit::Unset(ks), Some(data)) => match Doc::parse(data) {
+                Doc::Keys(mut keys) => {
+                    for k in ks {
+                        keys.remove(k);
+                    }
+                    Doc::Keys(keys).render()
+                }
+                Doc::Raw(_) => return Err(not_keys()),
+            },
+        };
+        doc::check_size(new.len())?;
+        // An unchanged document is not written again: a write would wake every watcher for
+        // nothing. A node that does not exist is always created.
+        Ok(match current {
+            Some(c) if c == new.as_slice() => None,
+            _ => Some(new),
+        })
+    }
+}
+
+/// What a write did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub version: i32,
+    /// Unknown for a node we just created (create does not return its stat in the crate).
+    pub mzxid: Option<i64>,
+    /// False when the document already was what we asked for (nothing written).
+    pub changed: bool,
+    pub created: bool,
+}
+
+/// How often to retry after losing a compare-and-set race before giving up.
+const MAX_ATTEMPTS: u32 = 100;
+
+/// Apply `edit` to `path` with a compare-and-set on its version, retrying on a conflict;
+/// create the node and its parents when missing. `expect`: write only at this version.
+pub fn apply(s: &Session, path: &str, edit: &Edit, expect: Option<i32>) -> exit::Result<Written> {
+    let conflict = |found: &str| {
+        exit::Error::new(
+            exit::CONFLICT,
+            format!(
+                "{path} is {found}, not at version {}: nothing was written",
+                expect.unwrap_or_default()
+            ),
+        )
+    };
+    for attempt in 0..MAX_ATTEMPTS {
+        if attempt > 0 {
+            // Back off a little at random so that racing updaters stop colliding.
+            let ms = rand::thread_rng().gen_range(0..=attempt.min(20) as u64);
+            std::thread::sleep(Duration::from_millis(ms));
+        }
+        match s.get_data(path) {
+            Ok((data, stat)) => {
+                if let Some(v) = expect {
+                    if stat.version != v {
+                        return Err(conflict(&format!("at version {}", stat.version)));
+                    }
+                }
+                let Some(new) = edit.apply(Some(&data))? else {
+                    return Ok(Written {
+                        version: stat.version,
+                        mzxid: Some(stat.mzxid),
+                        changed: false,
+                        created: false,
+                    });
+                };
+                match s.set_data(path, new, Some(stat.version)) {
+                    Ok(st) => {
+                        return Ok(Written {
+                            version: st.version,
+                            mzxid: Some(st.mzxid),
+                            changed: true,
+                            created: false,
+                        })
+                    }
+                    Err(e) if e.is(ZkError::BadVersion) && expect.is_some() => {
+                        return Err(conflict("changed meanwhile"))
+                    }
+                    // Someone wrote (or deleted) between our read and our write: read again.
+                    Err(e) if e.is(ZkError::BadVersion) || e.is(ZkError::NoNode) => continue,
+                    Err(e) => return Err(write_error(&e, path)),
+                }
+            }
+            Err(e) if e.is(ZkError::NoNode) => {
+                if expect.is_some() {
+                    return Err(conflict("missing"));
+                }
+                let new = edit.apply(None)?.unwrap_or_default();
+                match s.create(path, new, CreateMode::Persistent) {
+                    Ok(_) => {
+                        return Ok(Written {
+                            version: 0,
+                            mzxid: None,
+                            changed: true,
+                            created: true,
+                        })
+                    }
+                    // Another updater created it first: merge into theirs.
+                    Err(e) if e.is(ZkError::NodeExists) => continue,
+                    // A parent is missing (only the first write ever pays for this).
+                    Err(e) if e.is(ZkError::NoNode) => {
+                        let parent = match path.rsplit_once('/') {
+                            Some((p, _)) if !p.is_empty() => p,
+                            _ => "/",
+                        };
+                        s.ensure_path(parent)
+                            .map_err(|e| e.to_exit(&format!("creating {parent}")))?;
+                        continue;
+                    }
+                    Err(e) => return Err(write_error(&e, path)),
+                }
+            }
+            Err(e) => return Err(e.to_exit(&format!("reading {path}"))),
+        }
+    }
+    Err(exit::Error::failure(format!(
+        "{path} changed under us {MAX_ATTEMPTS} times in a row; nothing was written, try again"
+    )))
+}
+
+/// A failed write; after a connection error we cannot know whether it was applied.
+fn write_error(e: &Error, path: &str) -> exit::Error {
+    if e.is_connection() {
+        e.to_exit(&format!(
+            "writing {path} (the write may or may not have been applied; `config get` tells)"
+        ))
+    } else {
+        e.to_exit(&format!("writing {path}"))
+    }
+}
+
+fn set_event(path: &str, w: &Written) -> Event {
+    let mut ev = Event::new("set")
+        .with("path", path)
+        .with("version", w.version)
+        .with("changed", w.changed)
+        .with("created", w.created);
+    if let Some(z) = w.mzxid {
+        ev = ev.with("mzxid", z);
+    }
+    let text = match (w.created, w.changed) {
+        (true, _) => format!("created {path}: version {}", w.version),
+        (false, true) => format!("set {path}: version {}", w.version),
+        (false, false) => format!("unchanged {path}: version {}", w.version),
+    };
+    ev.text(text)
+}
+
+fn connect(g: &GlobalArgs) -> exit::Result<Session> {
+    Session::connect(&SessionConfig::from_args(g), |_| {})
+}
+
+pub fn run_set(a: &SetArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
+    let edit = match (&a.raw, a.pairs.is_empty()) {
+        (Some(raw), _) => Edit::Raw(raw.clone().into_bytes()),
+        (None, true) if a.expect_version.is_some() => {
+            return Err(exit::Error::usage(
+                "--expect-version needs KEY=VALUE pairs or --raw (not the interactive updater)",
+            ))
+        }
+        (None, true) => return interactive(path, g, out),
+        (None, false) => {
+            let pairs = a
+                .pairs
+                .iter()
+                .map(|p| doc::parse_pair(p))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| exit::Error::usage(format!("{e}; nothing was sent")))?;
+            Edit::Merge(pairs)
+        }
+    };
+    // The pairs (or the raw text) alone too large: refuse before even connecting.
+    doc::check_size(edit_len(&edit))?;
+    let s = connect(g)?;
+    let w = apply(&s, path, &edit, a.expect_version)?;
+    out.emit(&set_event(path, &w));
+    s.close();
+    Ok(exit::OK)
+}
+
+fn edit_len(e: &Edit) -> usize {
+    match e {
+        Edit::Raw(b) => b.len(),
+        Edit::Merge(p) => p.iter().map(|(k, v)| k.len() + v.len() + 2).sum(),
+        Edit::Unset(_) => 0,
+    }
+}
+
+pub fn run_unset(a: &UnsetArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
+    for k in &a.keys {
+        doc::check_key(k).map_err(|e| exit::Error::usage(format!("{e}; nothing was sent")))?;
+    }
+    let s = connect(g)?;
+    let w = apply(&s, path, &Edit::Unset(a.keys.clone()), a.expect_version)
+        .map_err(|e| with_path(e, path))?;
+    out.emit(&set_event(path, &w));
+    s.close();
+    Ok(exit::OK)
+}
+
+pub fn run_get(a: &GetArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
+    if let Some(k) = &a.key {
+        doc::check_key(k).map_err(exit::Error::usage)?;
+    }
+    let s = connect(g)?;
+    let (data, stat) = s
+        .get_data(path)
+        .map_err(|e| e.to_exit(&format!("reading {path}")))?;
+    s.close();
+    let d = Doc::parse(&data);
+    match &a.key {
+        None => {
+            if out.json {
+                out.emit(&snapshot_event(path, &d, stat.version, stat.mzxid));
+            } else if !out.quiet {
+                for line in d.to_lines() {
+                    println!("{line}");
+                }
+            }
+        }
+        Some(k) => {
+            let Doc::Keys(keys) = &d else {
+                return Err(exit::Error::new(
+                    exit::DATA,
+                    format!("{path} holds data that is not key=value lines"),
+                ));
+            };
+            let Some(v) = keys.get(k) else {
+                return Err(exit::Error::new(
+                    exit::NOT_FOUND,
+                    format!("{path} has no key {k:?}"),
+                ));
+            };
+            out.emit(
+                &Event::new("value")
+                    .with("path", path)
+                    .with("key", k.as_str())
+                    .with("value", v.as_str())
+                    .with("version", stat.version)
+                    .text(v.clone()),
+            );
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn with_path(mut e: exit::Error, path: &str) -> exit::Error {
+    if e.code == exit::NOT_FOUND {
+        e.message = format!("{path}: {}", e.message);
+    }
+    e
+}
+
+/// One line of interactive input.
+fn parse_line(line: &str) -> Result<Edit, String> {
+    if let Some(rest) = line.strip_prefix("unset ") {
+        let keys: Vec<String> = rest.split_whitespace().map(str::to_owned).collect();
+        if keys.is_empty() {
+            return Err("unset what? (write `unset KEY [KEY…]`)".into());
+        }
+        for k in &keys {
+            doc::check_key(k)?;
+        }
+        return Ok(Edit::Unset(keys));
+    }
+    let pair = doc::parse_pair(line).map_err(|e| format!("{e} (write key=value, or unset KEY)"))?;
+    Ok(Edit::Merge(vec![pair]))
+}
+
+/// The seed's interactive updater: a line in, a write out, an answer back.
+fn interactive(path: &str, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
+    // SAFETY: isatty only inspects the descriptor.
+    // Not under --json: stdout must stay one JSON object per line.
+    let prompt = unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 && !out.json;
+    let mut session = connect(g)?;
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut buf = Vec::new();
+    let mut lineno = 0u64;
+    loop {
+        if prompt {
+            print!("> ");
+            let _ = std::io::stdout().flush();
+        }
+        buf.clear();
+        match input.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                return Err(exit::Error::failure(format!("reading stdin: {e}")));
+            }
+        }
+        lineno += 1;
+        if buf.ends_with(b"\n") {
+            buf.pop();
+            if buf.ends_with(b"\r") {
+                buf.pop();
+            }
+        }
+        let answer = match std::str::from_utf8(&buf) {
+            Err(_) => Err(exit::Error::usage("the line is not UTF-8")),
+            Ok(l) if l.trim().is_empty() => continue,
+            Ok(l) => parse_line(l).map_err(exit::Error::usage),
+        }
+        .and_then(|edit| {
+            // A session lost earlier (a long server outage) is replaced for this line.
+            if session.is_lost() {
+                session = connect(g)?;
+            }
+            apply(&session, path, &edit, None).map_err(|e| with_path(e, path))
+        });
+        match answer {
+            Ok(w) => out.emit(&set_event(path, &w)),
+            Err(e) => {
+                if out.json {
+                    out.emit(
+                        &Event::new("error")
+                            .with("line", lineno)
+                            .with("code", e.code)
+                            .with("message", e.message.clone()),
+                    );
+                }
+                eprintln!("zkdemo: line {lineno}: {e}");
+            }
+        }
+    }
+    session.close();
+    Ok(exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits() {
+        let m = Edit::Merge(vec![("b".into(), "2".into())]);
+        assert_eq!(m.apply(None).unwrap().unwrap(), b"b=2\n");
+        assert_eq!(
+            m.apply(Some(b"c=3\na=1\n")).unwrap().unwrap(),
+            b"a=1\nb=2\nc=3\n"
+        );
+        assert_eq!(
+            m.apply(Some(b"b=2\n")).unwrap(),
+            None,
+            "no write when unchanged"
+        );
+        assert_eq!(m.apply(Some(b"junk")).unwrap_err().code, exit::DATA);
+        assert_eq!(m.apply(Some(b"\xff")).unwrap_err().code, exit::DATA);
+        let u = Edit::Unset(vec!["a".into(), "zz".into()]);
+        assert_eq!(u.apply(Some(b"a=1\nb=2\n")).unwrap().unwrap(), b"b=2\n");
+        assert_eq!(u.apply(None).unwrap_err().code, exit::NOT_FOUND);
+        let r = Edit::Raw(b"anything".to_vec());
+        assert_eq!(r.apply(Some(b"\xff")).unwrap().unwrap(), b"anything");
+        let big = Edit::Merge(vec![("k".into(), "x".repeat(doc::MAX_BYTES))]);
+        assert_eq!(big.apply(None).unwrap_err().code, exit::DATA);
+    }
+
+    #[test]
+    fn lines() {
+        assert_eq!(
+            parse_line("a=hello world").unwrap(),
+            Edit::Merge(vec![("a".into(), "hello world".into())])
+        );
+        assert_eq!(
+            parse_line("unset a b").unwrap(),
+            Edit::Unset(vec!["a".into(), "b".into()])
+        );
+        assert!(parse_line("unset ").is_err());
+        assert!(parse_line("just words").is_err());
+        assert!(parse_line("=x").is_err());
+    }
+}
