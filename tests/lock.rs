@@ -19,8 +19,11 @@ fn worker(zk: &str, path: &str, id: &str, extra: &[&str]) -> Proc {
     Proc::spawn(cmd)
 }
 
-/// (acquired, released, id, seq) of every hold in the histories, in order of acquisition.
-fn holds(histories: &[Vec<Value>]) -> Vec<(SystemTime, SystemTime, String, i64)> {
+/// (acquired, released, id, seq)
+type Hold = (SystemTime, SystemTime, String, i64);
+
+/// Every hold in the histories, in order of acquisition.
+fn holds(histories: &[Vec<Value>]) -> Vec<Hold> {
     let mut v = Vec::new();
     for h in histories {
         let mut open: Option<&Value> = None;
@@ -46,7 +49,7 @@ fn holds(histories: &[Vec<Value>]) -> Vec<(SystemTime, SystemTime, String, i64)>
 }
 
 /// No two holds overlap; returns the handoff times (one release → the next acquire).
-fn check_no_overlap(holds: &[(SystemTime, SystemTime, String, i64)]) -> Vec<Duration> {
+fn check_no_overlap(holds: &[Hold]) -> Vec<Duration> {
     holds
         .windows(2)
         .map(|w| {
@@ -102,10 +105,7 @@ fn raw_round_trip(zk: &str) -> Duration {
     percentile(&mut v, 0.5)
 }
 
-fn run_workers(
-    n: usize,
-    rounds: u32,
-) -> (Vec<(SystemTime, SystemTime, String, i64)>, Vec<Duration>) {
+fn run_workers(n: usize, rounds: u32) -> (Vec<Hold>, Vec<Duration>) {
     let zk = shared().connect_string();
     let path = unique_path("workers");
     let count = rounds.to_string();
