@@ -18,6 +18,67 @@ use crate::child::Child;
 use crate::queue::{Queue, Wake};
 use crate::session::{Session, SessionEvent, WatchEvent};
 
+/// How a hold without a command ended.
+#[derive(Debug)]
+pub enum Held {
+    /// The time was up.
+    Done,
+    Signal(i32),
+    Lost(String),
+}
+
+/// Hold (a lock, or leadership) without a command, until `until` (None: until a signal or a
+/// loss). A suspension alone does not end it: with no command to stop, we wait for the
+/// session to come back (Reconnected, our node intact) or be lost.
+pub fn hold(
+    s: &Session,
+    queue: &Queue,
+    rx: &Receiver<Wake>,
+    tx: &Sender<Wake>,
+    until: Option<Instant>,
+) -> Held {
+    let own = queue.mine().map(|m| m.name.clone()).unwrap_or_default();
+    // A connection error is not a loss: the session's events say what follows.
+    if let Ok(false) = queue.watch(s, &own, tx.clone()) {
+        return Held::Lost("our node vanished".into());
+    }
+    loop {
+        let msg = match until {
+            Some(u) => match rx.recv_timeout(u.saturating_duration_since(Instant::now())) {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => return Held::Done,
+                Err(RecvTimeoutError::Disconnected) => return Held::Lost("no events".into()),
+            },
+            None => match rx.recv() {
+                Ok(m) => m,
+                Err(_) => return Held::Lost("no events".into()),
+            },
+        };
+        match msg {
+            Wake::Signal(sig) => return Held::Signal(sig),
+            // A watch left from the wait (on our predecessor): not about our hold.
+            Wake::Watch(node, _) if node != own => {}
+            Wake::Session(SessionEvent::Lost { reason }) => {
+                return Held::Lost(format!("session lost: {reason}"))
+            }
+            Wake::Session(SessionEvent::Suspended { reason, .. }) => {
+                log::warn!("contact lost ({reason}); holding on while the session lives")
+            }
+            Wake::Watch(_, WatchEvent::Deleted) => {
+                return Held::Lost("our node was deleted by someone else".into())
+            }
+            Wake::Watch(_, WatchEvent::SessionLost) => {}
+            // Reconnected, or our node's data changed: is it still there? Watch it again.
+            Wake::Session(SessionEvent::Reconnected) | Wake::Watch(..) => {
+                if let Ok(false) = queue.watch(s, &own, tx.clone()) {
+                    return Held::Lost("our node is gone".into());
+                }
+            }
+            Wake::ChildExit(_) | Wake::Timer(_) => {}
+        }
+    }
+}
+
 /// How a guarded run ended.
 #[derive(Debug)]
 pub enum End {

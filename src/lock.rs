@@ -12,10 +12,10 @@ use clap::Args;
 
 use crate::cli::{parse_duration, GlobalArgs};
 use crate::exit::{self, Error};
-use crate::guard::{self, End};
+use crate::guard::{self, End, Held};
 use crate::output::{Event, Output};
 use crate::queue::{connect, default_id, Mine, Queue, Waited, Wake};
-use crate::session::{self, parse_path_arg, Session, SessionConfig, SessionEvent, WatchEvent};
+use crate::session::{self, parse_path_arg, Session, SessionConfig};
 use crate::signals;
 
 const EXAMPLES: &str = "\
@@ -338,53 +338,10 @@ impl Worker<'_> {
         );
     }
 
-    /// Worker mode: the critical section. A suspension alone does not end it (the session may
-    /// come back); a lost session, or our node deleted, does.
+    /// Worker mode: the critical section, `d` long.
     fn hold(&mut self, d: Duration) -> Held {
         let s = self.session.as_ref().expect("connected");
-        let own = self
-            .queue
-            .mine()
-            .map(|m| m.name.clone())
-            .unwrap_or_default();
-        // A connection error here is not a lost lock: the session reports what follows.
-        if let Ok(false) = self.queue.watch(s, &own, self.tx.clone()) {
-            return Held::Lost("our node vanished".into());
-        }
-        let until = Instant::now() + d;
-        loop {
-            let left = until.saturating_duration_since(Instant::now());
-            let msg = match self.rx.recv_timeout(left) {
-                Ok(m) => m,
-                Err(_) => return Held::Done,
-            };
-            match msg {
-                Wake::Signal(sig) => return Held::Signal(sig),
-                // A watch left from the wait (on our predecessor): not about our hold.
-                Wake::Watch(node, _) if *node != own => {}
-                Wake::Session(SessionEvent::Lost { reason }) => {
-                    return Held::Lost(format!("session lost: {reason}"))
-                }
-                Wake::Session(SessionEvent::Suspended { reason, .. }) => {
-                    log::warn!(
-                        "worker {}: contact lost ({reason}); holding on while the session lives",
-                        self.id
-                    )
-                }
-                Wake::Watch(_, WatchEvent::Deleted) => {
-                    return Held::Lost("our node was deleted by someone else".into())
-                }
-                Wake::Watch(_, WatchEvent::SessionLost) => {}
-                Wake::Session(SessionEvent::Reconnected) | Wake::Watch(..) => {
-                    if s.is_healthy()
-                        && !self.queue.watch(s, &own, self.tx.clone()).unwrap_or(false)
-                    {
-                        return Held::Lost("our node is gone".into());
-                    }
-                }
-                Wake::ChildExit(_) | Wake::Timer(_) => {}
-            }
-        }
+        guard::hold(s, &self.queue, &self.rx, &self.tx, Some(Instant::now() + d))
     }
 
     /// Sleep, but wake for a signal.
@@ -445,10 +402,4 @@ impl Worker<'_> {
             }
         }
     }
-}
-
-enum Held {
-    Done,
-    Signal(i32),
-    Lost(String),
 }
