@@ -287,7 +287,7 @@ impl Queue {
                 }
                 Err(e) => return Err(e),
             }
-            if let Some(done) = next_wake(rx, deadline) {
+            if let Some(done) = next_wake(rx, deadline).or_else(|| drain(rx)) {
                 return Ok(done);
             }
         }
@@ -307,6 +307,20 @@ pub enum Waited {
     Signal(i32),
     /// The session (or our node) is gone: join again with a new session.
     Lost(String),
+}
+
+/// Coalesce wake-ups already queued behind the one that woke us (a reconnect fires both the
+/// watch and the session event): one listing answers them all. A signal or a loss among
+/// them ends the wait.
+fn drain(rx: &Receiver<Wake>) -> Option<Waited> {
+    while let Ok(msg) = rx.try_recv() {
+        match msg {
+            Wake::Session(SessionEvent::Lost { reason }) => return Some(Waited::Lost(reason)),
+            Wake::Signal(sig) => return Some(Waited::Signal(sig)),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Block until something worth listing the queue again happens. None: list again.
