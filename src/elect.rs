@@ -6,7 +6,7 @@
 //! milliseconds). With a command, the command runs only while this process leads, and is
 //! stopped (as `lock` stops it) before anyone else can lead. `--observe` only watches.
 
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Args;
@@ -353,13 +353,27 @@ impl Node<'_> {
             return Term::Lost("our node vanished".into());
         }
         let until = self.args.lead.map(|d| Instant::now() + d);
+        // Out of contact: stop being leader (say `lost`) before the server could expire our
+        // session and let another node lead, as `guard` stops a command.
+        let mut demote_at: Option<Instant> = None;
         loop {
-            let msg = match until {
-                Some(u) => match self
+            let wake = match (until, demote_at) {
+                (Some(u), Some(d)) => Some(u.min(d)),
+                (u, d) => u.or(d),
+            };
+            let msg = match wake {
+                Some(w) => match self
                     .rx
-                    .recv_timeout(u.saturating_duration_since(Instant::now()))
+                    .recv_timeout(w.saturating_duration_since(Instant::now()))
                 {
                     Ok(m) => m,
+                    Err(RecvTimeoutError::Timeout) if demote_at.is_some_and(|d| d <= w) => {
+                        return Term::Lost(
+                            "contact with ZooKeeper lost; leadership given up before the \
+                             session can expire"
+                                .into(),
+                        )
+                    }
                     Err(_) => return Term::Resign,
                 },
                 None => match self.rx.recv() {
@@ -372,11 +386,12 @@ impl Node<'_> {
                 Wake::Session(SessionEvent::Lost { reason }) => {
                     return Term::Lost(format!("session lost: {reason}"))
                 }
-                Wake::Session(SessionEvent::Suspended { reason, .. }) => {
+                Wake::Session(SessionEvent::Suspended { reason, deadline }) => {
                     log::warn!(
                         "node {}: contact lost ({reason}); still leader while the session lives",
                         self.id
-                    )
+                    );
+                    demote_at = Some(deadline - guard::margin(s.timeout()));
                 }
                 // A delete we did not make, or the late echo of one we did (the watch of our
                 // previous node, deleted when we resigned, may fire after we lead again):
@@ -393,10 +408,11 @@ impl Node<'_> {
                 },
                 Wake::Watch(WatchEvent::SessionLost) => {}
                 Wake::Session(SessionEvent::Reconnected) | Wake::Watch(_) => {
-                    if s.is_healthy()
-                        && !self.queue.watch(s, &own, self.tx.clone()).unwrap_or(false)
-                    {
-                        return Term::Lost("our node is gone".into());
+                    if s.is_healthy() {
+                        if !self.queue.watch(s, &own, self.tx.clone()).unwrap_or(false) {
+                            return Term::Lost("our node is gone".into());
+                        }
+                        demote_at = None;
                     }
                 }
                 Wake::ChildExit(_) | Wake::Timer(_) => {}
