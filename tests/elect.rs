@@ -568,6 +568,23 @@ fn marks(file: &Path) -> Vec<(String, String, u128)> {
 /// and once its server is back it queues again as a follower.
 #[test]
 fn hung_server_stops_the_old_leaders_command_before_the_new_one_starts() {
+    hung_server(Duration::ZERO);
+}
+
+/// The same, with the server hanging when the leaders have been idle for a while. KNOWN TO
+/// FAIL under load (run it alone, or with the others: `--ignored`): the zookeeper crate
+/// renews an idle session only every 2/3 of the session timeout (its ping), so the server may
+/// expire the session a third of the timeout after it hangs; noticing the hang (a `ruok`
+/// probe and its time-out) and stopping the command do not reliably fit in that third.
+/// Fixing it needs a session renewed more often than the crate's pings (see the report on
+/// branch elect-tests).
+#[test]
+#[ignore]
+fn hung_server_after_idle_stops_the_old_leaders_command_first() {
+    hung_server(Duration::from_millis(2400));
+}
+
+fn hung_server(idle: Duration) {
     let cluster = common::ensemble(200);
     // Pause a follower server: pausing the ensemble's leader would stall every client.
     let lead_srv = cluster.leader().expect("an ensemble leader");
@@ -615,7 +632,19 @@ fn hung_server_stops_the_old_leaders_command_before_the_new_one_starts() {
         marks(&file).iter().any(|m| m.0 == "start").then_some(())
     })
     .is_some());
+    // The same in node mode (no command) on a second election: the JSON history alone must
+    // show the old leader's `lost` before the new `leader`.
+    let path2 = unique_path("elect-hung-nodes");
+    let t2 = ["--session-timeout", "2s"];
+    let old2 = elect_on(&cluster.addr(i).to_string(), &path2, "old2", &t2);
+    old2.wait_event("leader", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("{}", old2.transcript()));
+    let g1 = elect_on(&others, &path2, "g1", &t2);
+    joined(&g1);
 
+    // With `idle`, the old leaders' last contact with the server is the client library's
+    // ping, not a request of theirs.
+    thread::sleep(idle);
     cluster.pause(i);
     let paused = Instant::now();
     let new = eventually(Duration::from_secs(8), || {
@@ -674,6 +703,10 @@ fn hung_server_stops_the_old_leaders_command_before_the_new_one_starts() {
         "the old leader exited:\n{}",
         old.transcript()
     );
+    g1.wait_event("leader", Duration::from_secs(5))
+        .unwrap_or_else(|| panic!("g1 never leads:\n{}", old2.transcript()));
+    let all2 = assert_one_leader_at_a_time([&old2, &g1]);
+    assert_eq!(all2.len(), 2, "{all2:#?}");
     let all = assert_one_leader_at_a_time([&old, &f1, &f2]);
     assert_eq!(all.len(), 2, "{all:#?}");
     // Only one command ran at a time: starts and ends alternate.
