@@ -13,9 +13,9 @@ use clap::Args;
 
 use crate::cli::{parse_duration, GlobalArgs};
 use crate::exit::{self, Error};
-use crate::guard::{self, End};
+use crate::guard::{self, End, Held};
 use crate::output::{Event, Output};
-use crate::queue::{connect, default_id, name, Mine, Queue, Waited, Wake};
+use crate::queue::{self, connect, default_id, name, Mine, Queue, Waited, Wake};
 use crate::session::{
     self, parse_path_arg, Session, SessionConfig, SessionEvent, WatchEvent, ZkError,
 };
@@ -108,13 +108,16 @@ pub fn run(args: &ElectArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
         session: None,
         queue,
         leading_since: None,
+        rejoining: false,
     };
     let code = n.main();
-    // Resign: closing the session deletes our node at once, within a deadline.
-    // `resigned` first: it marks the end of our term, before the next leader can start.
+    // Say so before our node goes: the moment it is deleted another node may lead, and the
+    // histories of `leader` .. `resigned` must never overlap. (A leader command has exited
+    // by now: `lead` returns only once it has.)
     if n.leading_since.take().is_some() {
         n.emit_resigned();
     }
+    // Resign: closing the session deletes our node at once, within a deadline.
     if let Some(s) = n.session.take() {
         s.close_within(Duration::from_millis(600));
     }
@@ -131,6 +134,9 @@ struct Node<'a> {
     session: Option<Session>,
     queue: Queue,
     leading_since: Option<Instant>,
+    /// Set once we have been in the election: from then on an unreachable ZooKeeper is
+    /// waited out (the node keeps trying), not an error.
+    rejoining: bool,
 }
 
 /// How a term as leader ended.
@@ -167,6 +173,7 @@ impl Node<'_> {
                 Term::Signal(sig) => return Ok(signals::exit_code(sig)),
                 Term::CommandExited(code) => return Ok(code),
                 Term::Resign => {
+                    // `resigned` first: once the node is deleted the next one may lead.
                     self.leading_since = None;
                     self.emit_resigned();
                     let s = self.session.as_ref().expect("connected");
@@ -182,11 +189,7 @@ impl Node<'_> {
                             .with("reason", why.clone())
                             .text(format!("node {} LOST leadership: {why}", self.id)),
                     );
-                    if self.session.as_ref().is_some_and(|s| s.is_lost()) {
-                        self.replace_session();
-                    } else {
-                        self.queue.forget();
-                    }
+                    self.drop_place();
                 }
             }
             if self.args.count.is_some_and(|c| led >= c) {
@@ -203,6 +206,22 @@ impl Node<'_> {
         );
     }
 
+    /// After losing our place: make sure no node of ours is left in the election. Forgetting
+    /// it is not enough while the session lives: a node we gave up on (our command stopped
+    /// while the server was out of reach, say) would stay at the head and we would queue
+    /// behind our own ghost for ever. A healthy session deletes it; otherwise the session is
+    /// closed (or, unreachable, left to expire) and a new one is made.
+    fn drop_place(&mut self) {
+        let healthy = self.session.as_ref().is_some_and(|s| s.is_healthy());
+        if healthy {
+            let s = self.session.as_ref().expect("connected");
+            if self.queue.leave(s).is_ok() {
+                return;
+            }
+        }
+        self.replace_session();
+    }
+
     fn replace_session(&mut self) {
         self.queue.forget();
         if let Some(s) = self.session.take() {
@@ -214,12 +233,25 @@ impl Node<'_> {
     fn join_and_wait(&mut self) -> exit::Result<Result<Mine, i32>> {
         loop {
             if self.session.is_none() {
-                self.session = Some(connect(&self.cfg, &self.tx)?);
+                match connect(&self.cfg, &self.tx) {
+                    Ok(s) => self.session = Some(s),
+                    // A node that was in the election keeps trying, as the seed's nodes do.
+                    Err(e) if self.rejoining => {
+                        log::warn!("node {}: {e}; trying again", self.id);
+                        if let Some(sig) = self.sleep(Duration::from_secs(1)) {
+                            return Ok(Err(signals::exit_code(sig)));
+                        }
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             let s = self.session.as_ref().expect("connected");
             let mine = match self.queue.join(s) {
                 Ok(m) => m,
-                Err(_) if s.is_lost() => {
+                // No answer (or no session): a new session, and join again.
+                Err(queue::Error::Session(e)) if e.is_connection() || s.is_lost() => {
+                    log::warn!("node {}: cannot join ({e}); with a new session", self.id);
                     self.replace_session();
                     continue;
                 }
@@ -227,6 +259,7 @@ impl Node<'_> {
                     return Err(e.to_exit(&format!("joining the election at {}", self.args.path)))
                 }
             };
+            self.rejoining = true;
             self.out.emit(
                 &Event::new("joined")
                     .with("id", self.id.clone())
@@ -267,11 +300,11 @@ impl Node<'_> {
                 Ok(Waited::TimedOut) => continue,
                 Ok(Waited::Lost(why)) => {
                     log::warn!("node {}: lost our place ({why}); joining again", self.id);
-                    if s.is_lost() {
-                        self.replace_session();
-                    } else {
-                        self.queue.forget();
-                    }
+                    self.drop_place();
+                }
+                Err(queue::Error::Session(e)) if e.is_connection() => {
+                    log::warn!("node {}: {e}; joining again with a new session", self.id);
+                    self.replace_session();
                 }
                 Err(e) => {
                     return Err(e.to_exit(&format!("following the election at {}", self.args.path)))
@@ -315,51 +348,27 @@ impl Node<'_> {
                 }
             };
         }
-        let own = mine.name.clone();
-        // A connection error here is not lost leadership: the session reports what follows.
-        if let Ok(false) = self.queue.watch(s, &own, self.tx.clone()) {
-            return Term::Lost("our node vanished".into());
-        }
         let until = self.args.lead.map(|d| Instant::now() + d);
+        match guard::hold(s, &self.queue, &self.rx, &self.tx, until) {
+            Held::Done => Term::Resign,
+            Held::Signal(sig) => Term::Signal(sig),
+            Held::Lost(why) => Term::Lost(why),
+        }
+    }
+}
+
+impl Node<'_> {
+    /// Sleep, but wake for a signal.
+    fn sleep(&self, d: Duration) -> Option<i32> {
+        let until = Instant::now() + d;
         loop {
-            let msg = match until {
-                Some(u) => match self
-                    .rx
-                    .recv_timeout(u.saturating_duration_since(Instant::now()))
-                {
-                    Ok(m) => m,
-                    Err(_) => return Term::Resign,
-                },
-                None => match self.rx.recv() {
-                    Ok(m) => m,
-                    Err(_) => return Term::Resign,
-                },
-            };
-            match msg {
-                Wake::Signal(sig) => return Term::Signal(sig),
-                // A watch left from the wait (on our predecessor): not about our term.
-                Wake::Watch(node, _) if *node != own => {}
-                Wake::Session(SessionEvent::Lost { reason }) => {
-                    return Term::Lost(format!("session lost: {reason}"))
-                }
-                Wake::Session(SessionEvent::Suspended { reason, .. }) => {
-                    log::warn!(
-                        "node {}: contact lost ({reason}); still leader while the session lives",
-                        self.id
-                    )
-                }
-                Wake::Watch(_, WatchEvent::Deleted) => {
-                    return Term::Lost("our node was deleted by someone else".into())
-                }
-                Wake::Watch(_, WatchEvent::SessionLost) => {}
-                Wake::Session(SessionEvent::Reconnected) | Wake::Watch(..) => {
-                    if s.is_healthy()
-                        && !self.queue.watch(s, &own, self.tx.clone()).unwrap_or(false)
-                    {
-                        return Term::Lost("our node is gone".into());
-                    }
-                }
-                Wake::ChildExit(_) | Wake::Timer(_) => {}
+            match self
+                .rx
+                .recv_timeout(until.saturating_duration_since(Instant::now()))
+            {
+                Ok(Wake::Signal(sig)) => return Some(sig),
+                Ok(_) => continue,
+                Err(_) => return None,
             }
         }
     }
@@ -381,7 +390,8 @@ fn observe(
     tx: Sender<Wake>,
 ) -> exit::Result<i32> {
     let mut session = connect(cfg, &tx)?;
-    let mut last: Option<String> = None;
+    // None until the first listing: an empty election is reported too ("no leader").
+    let mut last: Option<Option<String>> = None;
     loop {
         let s = &session;
         let wtx = tx.clone();
@@ -408,8 +418,8 @@ fn observe(
         if let Some(children) = children {
             let head = name::contenders(&children).into_iter().next();
             let head_name = head.as_ref().map(|n| n.name.clone());
-            if head_name != last {
-                last = head_name;
+            if last.as_ref() != Some(&head_name) {
+                last = Some(head_name);
                 out.emit(&leader_event(s, &args.path, head.as_ref()));
             }
         }

@@ -28,8 +28,9 @@ pub enum Held {
 }
 
 /// Hold (a lock, or leadership) without a command, until `until` (None: until a signal or a
-/// loss). A suspension alone does not end it: with no command to stop, we wait for the
-/// session to come back (Reconnected, our node intact) or be lost.
+/// loss). A short disconnect does not end it; but once out of contact, the hold is given up
+/// (`Lost`) at the expiry bound less the margin, before the server could expire our session
+/// and let someone else in — the same rule `run` applies to a command.
 pub fn hold(
     s: &Session,
     queue: &Queue,
@@ -42,10 +43,21 @@ pub fn hold(
     if let Ok(false) = queue.watch(s, &own, tx.clone()) {
         return Held::Lost("our node vanished".into());
     }
+    let mut give_up_at: Option<Instant> = None;
     loop {
-        let msg = match until {
-            Some(u) => match rx.recv_timeout(u.saturating_duration_since(Instant::now())) {
+        let wake = match (until, give_up_at) {
+            (Some(u), Some(g)) => Some(u.min(g)),
+            (u, g) => u.or(g),
+        };
+        let msg = match wake {
+            Some(w) => match rx.recv_timeout(w.saturating_duration_since(Instant::now())) {
                 Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) if give_up_at.is_some_and(|g| g <= w) => {
+                    return Held::Lost(
+                        "contact with ZooKeeper lost; given up before the session can expire"
+                            .into(),
+                    )
+                }
                 Err(RecvTimeoutError::Timeout) => return Held::Done,
                 Err(RecvTimeoutError::Disconnected) => return Held::Lost("no events".into()),
             },
@@ -61,19 +73,24 @@ pub fn hold(
             Wake::Session(SessionEvent::Lost { reason }) => {
                 return Held::Lost(format!("session lost: {reason}"))
             }
-            Wake::Session(SessionEvent::Suspended { reason, .. }) => {
-                log::warn!("contact lost ({reason}); holding on while the session lives")
-            }
-            Wake::Watch(_, WatchEvent::Deleted) => {
-                return Held::Lost("our node was deleted by someone else".into())
+            Wake::Session(SessionEvent::Suspended { reason, deadline }) => {
+                log::warn!("contact lost ({reason}); holding on while the session can live");
+                give_up_at = Some(deadline - margin(s.timeout()));
             }
             Wake::Watch(_, WatchEvent::SessionLost) => {}
-            // Reconnected, or our node's data changed: is it still there? Watch it again.
-            Wake::Session(SessionEvent::Reconnected) | Wake::Watch(..) => {
-                if let Ok(false) = queue.watch(s, &own, tx.clone()) {
-                    return Held::Lost("our node is gone".into());
+            // Reconnected, a delete (perhaps a late echo of an earlier watch), or our node's
+            // data changed: only the node itself tells. Watch it again.
+            Wake::Session(SessionEvent::Reconnected) | Wake::Watch(..) => match queue.still_mine(s)
+            {
+                Ok(true) => {
+                    if let Ok(false) = queue.watch(s, &own, tx.clone()) {
+                        return Held::Lost("our node is gone".into());
+                    }
+                    give_up_at = None;
                 }
-            }
+                Ok(false) => return Held::Lost("our node was deleted by someone else".into()),
+                Err(_) => {} // no answer: the session events that follow decide
+            },
             Wake::ChildExit(_) | Wake::Timer(_) => {}
         }
     }
@@ -194,6 +211,10 @@ pub fn run(
                 let kill_at =
                     (s.expiry_bound() - margin(s.timeout())).min(Instant::now() + kill_grace);
                 return Ok(lose(&mut child, format!("session lost: {reason}"), kill_at));
+            }
+            // Only the node itself tells whether a delete was ours (a late echo) or a loss.
+            Wake::Watch(_, WatchEvent::Deleted) if !matches!(queue.still_mine(s), Ok(false)) => {
+                watching = matches!(queue.watch(s, &own, tx.clone()), Ok(true));
             }
             Wake::Watch(_, WatchEvent::Deleted) => {
                 return Ok(lose(

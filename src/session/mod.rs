@@ -204,6 +204,9 @@ struct Inner {
     hosts: Vec<SocketAddr>,
     /// 0 when unknown (no tap: another logger was installed first).
     session_id: AtomicI64,
+    /// The crate's I/O thread of this session (its ping answers are seen there); None
+    /// without the tap.
+    io_thread: Option<thread::ThreadId>,
     /// The negotiated session timeout in ms.
     timeout_ms: AtomicU64,
     health: Mutex<Health>,
@@ -229,7 +232,7 @@ impl Session {
         tap::ensure_installed();
         let deadline = Instant::now() + cfg.connect_timeout;
         let hosts = resolve(&cfg.connect, deadline)?;
-        let (zk, est) = open(cfg, &hosts, deadline)?;
+        let (zk, est, io_thread) = open(cfg, &hosts, deadline)?;
         let (sup_tx, sup_rx) = mpsc::channel();
         let timeout_ms = est.map_or(cfg.session_timeout.as_millis() as u64, |e| e.timeout_ms);
         let inner = Arc::new(Inner {
@@ -237,10 +240,12 @@ impl Session {
             cfg: cfg.clone(),
             hosts,
             session_id: AtomicI64::new(est.map_or(0, |e| e.session_id)),
+            io_thread,
             timeout_ms: AtomicU64::new(timeout_ms),
             health: Mutex::new(Health {
                 link: Link::Up,
                 last_heard: Instant::now(),
+                last_probe: Instant::now(),
             }),
             watches: Mutex::new(HashMap::new()),
             next_watch: AtomicU64::new(1),
@@ -505,7 +510,18 @@ impl Inner {
     }
 
     fn expiry_bound(&self) -> Instant {
+        self.fold_pings();
         self.health().last_heard + self.timeout()
+    }
+
+    /// Count the crate's answered pings as contact: they renew the session as our calls do.
+    fn fold_pings(&self) {
+        if let Some(ping) = self.io_thread.and_then(tap::last_ping) {
+            let mut h = self.health();
+            if ping > h.last_heard {
+                h.last_heard = ping;
+            }
+        }
     }
 
     /// Note that the server answered.
@@ -571,6 +587,7 @@ impl Inner {
     /// Up → Suspended (and tell the owner). `by_probe`: the connection itself is still open,
     /// so a later successful probe (not only a reconnect) ends the suspension.
     fn suspend(&self, reason: String, by_probe: bool) {
+        self.fold_pings();
         let deadline = {
             let mut h = self.health();
             if !matches!(h.link, Link::Up) {
@@ -687,7 +704,14 @@ fn open(
     cfg: &SessionConfig,
     hosts: &[SocketAddr],
     deadline: Instant,
-) -> std::result::Result<(ZooKeeper, Option<tap::Established>), exit::Error> {
+) -> std::result::Result<
+    (
+        ZooKeeper,
+        Option<tap::Established>,
+        Option<thread::ThreadId>,
+    ),
+    exit::Error,
+> {
     // Spread clients over the ensemble, as the Java client does.
     let mut order = hosts.to_vec();
     order.shuffle(&mut rand::thread_rng());
@@ -726,7 +750,7 @@ fn open(
         // No way to learn the session id; wait for any answer instead.
         while Instant::now() < deadline {
             if zk.exists("/", false).is_ok() {
-                return Ok((zk, None));
+                return Ok((zk, None, None));
             }
             thread::sleep(Duration::from_millis(20));
         }
@@ -734,7 +758,7 @@ fn open(
         return Err(unreachable(cfg, &order, "no answer"));
     }
     match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-        Ok((_io_thread, est)) => Ok((zk, Some(est))),
+        Ok((io_thread, est)) => Ok((zk, Some(est), Some(io_thread))),
         Err(_) => {
             tap::cancel_claim();
             abandon(zk);

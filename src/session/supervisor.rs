@@ -4,7 +4,7 @@
 //! tap saw), and time. Outputs: `SessionEvent`s to the owner.
 //!
 //! - Up → Suspended when the crate disconnects, when a call times out, or when the probe finds
-//!   the server silent. While up and idle, the server is probed every timeout/5.
+//!   the server silent. While up and idle, the server is probed every timeout/10.
 //! - Suspended → Up (`Reconnected`) when the crate reconnects *with the same session id*
 //!   (auth is replayed, watches fired so their owners re-read), or, when only the probe or a
 //!   call had failed, when the probe answers again.
@@ -41,7 +41,13 @@ pub(super) enum Link {
 
 pub(super) struct Health {
     pub link: Link,
+    /// Our last contact with the session: an answer to one of our calls or to the crate's
+    /// ping (both renew the session at the server). Never a probe: a `ruok` answer proves the
+    /// server runs, not that it renewed our session, and the expiry bound is reckoned from
+    /// this.
     pub last_heard: Instant,
+    /// The last probe answered (paces the probes while up).
+    pub last_probe: Instant,
 }
 
 pub(super) fn start(inner: Arc<Inner>, rx: Receiver<Msg>) {
@@ -50,8 +56,12 @@ pub(super) fn start(inner: Arc<Inner>, rx: Receiver<Msg>) {
         .spawn(move || run(&inner, rx));
 }
 
+/// The crate pings only after 2/3 of the session timeout without traffic, so the server may
+/// expire an idle session a third of the timeout after it hangs. A hang must be seen well
+/// within that (a probe's wait plus its own time-out: 2 intervals = timeout/5), so that a
+/// guarded command is stopped before the session can expire.
 fn probe_interval(timeout: Duration) -> Duration {
-    (timeout / 5).max(Duration::from_millis(50))
+    (timeout / 10).max(Duration::from_millis(50))
 }
 
 fn run(inner: &Inner, rx: Receiver<Msg>) {
@@ -59,7 +69,7 @@ fn run(inner: &Inner, rx: Receiver<Msg>) {
         let wait = {
             let h = inner.health();
             let next = match h.link {
-                Link::Up => h.last_heard + probe_interval(inner.timeout()),
+                Link::Up => h.last_heard.max(h.last_probe) + probe_interval(inner.timeout()),
                 Link::Suspended { .. } => Instant::now() + probe_interval(inner.timeout()),
                 Link::Lost | Link::Closed => return,
             };
@@ -95,7 +105,8 @@ fn on_state(inner: &Inner, state: ZkState, est: Option<Established>) {
                 }
                 inner.timeout_ms.store(e.timeout_ms, Ordering::SeqCst);
             }
-            resume(inner);
+            // The crate reconnected: its connect request renewed the session.
+            resume(inner, true);
         }
         ZkState::Connecting | ZkState::NotConnected => {
             inner.suspend("disconnected from the server".into(), false)
@@ -107,15 +118,16 @@ fn on_state(inner: &Inner, state: ZkState, est: Option<Established>) {
 }
 
 fn tick(inner: &Inner) {
-    let (link, last_heard) = {
+    inner.fold_pings();
+    let (link, last_heard, last_probe) = {
         let h = inner.health();
-        (h.link, h.last_heard)
+        (h.link, h.last_heard, h.last_probe)
     };
     let timeout = inner.timeout();
     match link {
-        Link::Up if last_heard.elapsed() >= probe_interval(timeout) => {
+        Link::Up if last_heard.max(last_probe).elapsed() >= probe_interval(timeout) => {
             if server_alive(inner, timeout) {
-                inner.heard();
+                inner.health().last_probe = Instant::now();
             } else {
                 inner.suspend(
                     "the server does not answer (hung or overloaded?)".into(),
@@ -133,7 +145,8 @@ fn tick(inner: &Inner) {
                     ),
                 );
             } else if by_probe && server_alive(inner, timeout) {
-                resume(inner);
+                // The server answers again; our session has not been renewed by that.
+                resume(inner, false);
             }
         }
         _ => {}
@@ -141,10 +154,12 @@ fn tick(inner: &Inner) {
 }
 
 /// Suspended → Up: replay the auth the crate dropped, fire the watches the server forgot.
-fn resume(inner: &Inner) {
+fn resume(inner: &Inner, renewed: bool) {
     {
         let mut h = inner.health();
-        h.last_heard = Instant::now();
+        if renewed {
+            h.last_heard = Instant::now();
+        }
         match h.link {
             Link::Suspended { .. } => h.link = Link::Up,
             _ => return,

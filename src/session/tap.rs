@@ -15,6 +15,7 @@ use std::fmt::{self, Write as _};
 use std::sync::mpsc::Sender;
 use std::sync::{Mutex, OnceLock};
 use std::thread::{self, ThreadId};
+use std::time::Instant;
 
 /// What a server said when it (re)established a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,30 @@ pub struct Established {
     pub session_id: i64,
     /// The negotiated session timeout, in milliseconds.
     pub timeout_ms: u64,
+}
+
+/// When each I/O thread (one per session) last got an answer to the crate's own ping. The
+/// crate pings only after 2/3 of the session timeout without traffic, and such a ping renews
+/// the session at the server just as our requests do; the expiry bound must count it, and
+/// nothing that does not reach the session (a `ruok` probe does not).
+static PINGS: OnceLock<Mutex<std::collections::HashMap<ThreadId, Instant>>> = OnceLock::new();
+
+/// The last ping answer seen on the I/O thread `io`.
+pub fn last_ping(io: ThreadId) -> Option<Instant> {
+    PINGS
+        .get()?
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&io)
+        .copied()
+}
+
+fn on_ping_answer() {
+    PINGS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(thread::current().id(), Instant::now());
 }
 
 thread_local! {
@@ -73,7 +98,9 @@ impl log::Log for Tap {
 
     fn log(&self, record: &log::Record) {
         if record.level() == log::Level::Trace && record.target() == "zookeeper::io" {
-            if let Some(est) = parse_established(record.args()) {
+            if sniff(record.args(), PING_PREFIX).is_some() {
+                on_ping_answer();
+            } else if let Some(est) = parse_established(record.args()) {
                 on_established(est);
                 if let Some(inner) = &self.inner {
                     if inner.enabled(record.metadata()) {
@@ -133,25 +160,36 @@ fn on_established(est: Established) {
 /// the record we look for, so the crate's other trace lines cost almost nothing.
 struct Sniff {
     buf: String,
+    prefix: &'static str,
 }
 
 const PREFIX: &str = "Connected: ConnectResponse {";
+/// The crate's trace line when its ping is answered: `Got ping response in 1.2ms`.
+const PING_PREFIX: &str = "Got ping response";
 
 impl fmt::Write for Sniff {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.buf.push_str(s);
-        let n = self.buf.len().min(PREFIX.len());
-        if self.buf.as_bytes()[..n] != PREFIX.as_bytes()[..n] {
+        let n = self.buf.len().min(self.prefix.len());
+        if self.buf.as_bytes()[..n] != self.prefix.as_bytes()[..n] {
             return Err(fmt::Error);
         }
         Ok(())
     }
 }
 
-fn parse_established(args: &fmt::Arguments) -> Option<Established> {
-    let mut s = Sniff { buf: String::new() };
+/// The record's text when it starts with `prefix`.
+fn sniff(args: &fmt::Arguments, prefix: &'static str) -> Option<String> {
+    let mut s = Sniff {
+        buf: String::new(),
+        prefix,
+    };
     s.write_fmt(*args).ok()?;
-    parse_connect_response(&s.buf)
+    (s.buf.len() >= prefix.len()).then_some(s.buf)
+}
+
+fn parse_established(args: &fmt::Arguments) -> Option<Established> {
+    parse_connect_response(&sniff(args, PREFIX)?)
 }
 
 /// Read `timeout` and `session_id` out of the crate's `Debug` of a `ConnectResponse`.
