@@ -4,6 +4,7 @@
 //! `server`) → the recipes (`queue`) → `session` → the `zookeeper` crate. Only `session`
 //! touches the crate's handle.
 
+pub mod bench;
 pub mod child;
 pub mod cli;
 pub mod config;

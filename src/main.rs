@@ -2,7 +2,7 @@ use clap::Parser;
 
 use zkdemo::cli::{Cli, Command};
 use zkdemo::output::{Event, Output};
-use zkdemo::{config, elect, exit, inspect, lock, server, session, signals};
+use zkdemo::{bench, config, elect, exit, inspect, lock, server, session, signals};
 
 fn main() {
     let cli = Cli::parse();
@@ -27,6 +27,7 @@ fn main() {
         Command::Config(args) => config::run(args, g, out),
         Command::Inspect(args) => inspect::run(args, g, out),
         Command::Server(args) => server::run(args, g, out),
+        Command::Bench(args) => bench::run(args, g, out),
     };
     let code = match result {
         Ok(code) => code,

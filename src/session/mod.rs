@@ -17,6 +17,7 @@
 //! - `close` deletes our ephemeral nodes at once when the server answers, and returns within
 //!   its deadline when it does not.
 
+mod helpers;
 mod params;
 mod probe;
 mod supervisor;
@@ -538,11 +539,9 @@ impl Inner {
         }
         let zk = self.zk.clone();
         let (tx, rx) = mpsc::sync_channel(1);
-        let spawned = thread::Builder::new()
-            .name("zk-call".into())
-            .spawn(move || {
-                let _ = tx.send(f(&zk));
-            });
+        let spawned = helpers::run(move || {
+            let _ = tx.send(f(&zk));
+        });
         if spawned.is_err() {
             return Err(Error::Zk(ZkError::SystemError));
         }
