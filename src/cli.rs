@@ -50,7 +50,7 @@ pub struct GlobalArgs {
 
     /// Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect).
     #[arg(long, env = "ZKDEMO_AUTH", global = true, value_name = "USER:PASSWORD",
-          hide_env_values = true, value_parser = Auth::parse_arg)]
+          hide_env_values = true, value_parser = AuthParser)]
     pub auth: Option<Auth>,
 
     /// Print every event as one JSON object per line (with "event" and "ts").
@@ -73,6 +73,35 @@ pub enum Command {
     Config(crate::config::ConfigArgs),
     Inspect(crate::inspect::InspectArgs),
     Server(crate::server::ServerArgs),
+}
+
+/// `--auth`'s parser. A bad value is never echoed (clap's own error quotes the value given,
+/// and a malformed `--auth` is often a bare password).
+#[derive(Debug, Clone, Copy)]
+pub struct AuthParser;
+
+impl clap::builder::TypedValueParser for AuthParser {
+    type Value = Auth;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Auth, clap::Error> {
+        let why = match value.to_str() {
+            Some(s) => match Auth::parse_arg(s) {
+                Ok(a) => return Ok(a),
+                Err(why) => why,
+            },
+            None => "not UTF-8".into(),
+        };
+        Err(clap::Error::raw(
+            clap::error::ErrorKind::ValueValidation,
+            format!("invalid value for '--auth <USER:PASSWORD>' (not shown): {why}\n"),
+        )
+        .with_cmd(cmd))
+    }
 }
 
 /// Parse `250ms`, `2s`, `1m`, `1h 30m` (humantime's grammar); zero is refused.
