@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::session::{Auth, ConnectString};
+use crate::session::{AclMode, Auth, ConnectString};
 
 /// ZooKeeper coordination from the command line: locks, leader election, live config.
 #[derive(Debug, Parser)]
@@ -52,6 +52,16 @@ pub struct GlobalArgs {
     #[arg(long, env = "ZKDEMO_AUTH", global = true, value_name = "USER:PASSWORD",
           hide_env_values = true, value_parser = AuthParser)]
     pub auth: Option<Auth>,
+
+    /// The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the
+    /// parents it creates for them). `creator`: with --auth, all rights for the --auth identity
+    /// and read for everyone (others cannot delete our lock node, change our config, or join
+    /// our queue); without --auth, open. `private`: all rights for our identity, nothing for
+    /// anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in
+    /// clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers.
+    #[arg(long, global = true, value_enum, default_value_t = AclMode::Creator,
+          requires_if("private", "auth"))]
+    pub acl: AclMode,
 
     /// Print every event as one JSON object per line (with "event" and "ts").
     #[arg(long, global = true)]
