@@ -19,8 +19,8 @@
 //! - fencing: each holder's token is greater than the previous holder's;
 //! - progress: every worker completed acquisitions.
 //!
-//! ZKDEMO_CHAOS_SECONDS (default 80: about 1,000 acquisitions on 2 busy cores) sets how long faults are injected; ZKDEMO_CHAOS_SEED
-//! replays a run. The summary line starts with `CHAOS`.
+//! ZKDEMO_CHAOS_SECONDS (default 80: about 1,000 acquisitions on 2 busy cores) sets how long
+//! faults are injected; ZKDEMO_CHAOS_SEED replays a run. The summary line starts with `CHAOS`.
 
 mod common;
 
