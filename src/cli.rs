@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::session::{Auth, ConnectString};
+use crate::session::{AclMode, Auth, ConnectString};
 
 /// ZooKeeper coordination from the command line: locks, leader election, live config.
 #[derive(Debug, Parser)]
@@ -50,8 +50,18 @@ pub struct GlobalArgs {
 
     /// Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect).
     #[arg(long, env = "ZKDEMO_AUTH", global = true, value_name = "USER:PASSWORD",
-          hide_env_values = true, value_parser = Auth::parse_arg)]
+          hide_env_values = true, value_parser = AuthParser)]
     pub auth: Option<Auth>,
+
+    /// The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the
+    /// parents it creates for them). `creator`: with --auth, all rights for the --auth identity
+    /// and read for everyone (others cannot delete our lock node, change our config, or join
+    /// our queue); without --auth, open. `private`: all rights for our identity, nothing for
+    /// anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in
+    /// clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers.
+    #[arg(long, global = true, value_enum, default_value_t = AclMode::Creator,
+          requires_if("private", "auth"))]
+    pub acl: AclMode,
 
     /// Print every event as one JSON object per line (with "event" and "ts").
     #[arg(long, global = true)]
@@ -74,6 +84,35 @@ pub enum Command {
     Inspect(crate::inspect::InspectArgs),
     Server(crate::server::ServerArgs),
     Bench(crate::bench::BenchArgs),
+}
+
+/// `--auth`'s parser. A bad value is never echoed (clap's own error quotes the value given,
+/// and a malformed `--auth` is often a bare password).
+#[derive(Debug, Clone, Copy)]
+pub struct AuthParser;
+
+impl clap::builder::TypedValueParser for AuthParser {
+    type Value = Auth;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Auth, clap::Error> {
+        let why = match value.to_str() {
+            Some(s) => match Auth::parse_arg(s) {
+                Ok(a) => return Ok(a),
+                Err(why) => why,
+            },
+            None => "not UTF-8".into(),
+        };
+        Err(clap::Error::raw(
+            clap::error::ErrorKind::ValueValidation,
+            format!("invalid value for '--auth <USER:PASSWORD>' (not shown): {why}\n"),
+        )
+        .with_cmd(cmd))
+    }
 }
 
 /// Parse `250ms`, `2s`, `1m`, `1h 30m` (humantime's grammar); zero is refused.

@@ -51,6 +51,7 @@ fn session(c: &Cluster) -> Session {
         session_timeout: Duration::from_secs(10),
         connect_timeout: Duration::from_secs(10),
         auth: None,
+        acl: Default::default(),
     };
     Session::connect(&cfg, |_| {}).unwrap()
 }

@@ -57,6 +57,7 @@ fn measure(n: usize, sets: usize) {
         session_timeout: Duration::from_secs(10),
         connect_timeout: Duration::from_secs(10),
         auth: None,
+        acl: Default::default(),
     };
     let s = Session::connect(&cfg, |_| {}).unwrap();
     let (mut rtt, mut write, mut prop) = (Vec::new(), Vec::new(), Vec::new());

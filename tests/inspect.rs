@@ -27,6 +27,7 @@ fn session() -> Session {
         session_timeout: Duration::from_secs(10),
         connect_timeout: Duration::from_secs(5),
         auth: None,
+        acl: Default::default(),
     };
     Session::connect(&cfg, |_| {}).expect("a session with the test server")
 }

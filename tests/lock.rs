@@ -84,6 +84,7 @@ fn raw_round_trip(zk: &str) -> Duration {
         session_timeout: Duration::from_secs(4),
         connect_timeout: Duration::from_secs(5),
         auth: None,
+        acl: Default::default(),
     };
     let s = Session::connect(&cfg, |_| {}).unwrap();
     let base = unique_path("rtt");
@@ -336,6 +337,7 @@ fn nonblock_and_wait_give_up_with_the_conflict_code_and_leave_nothing() {
         session_timeout: Duration::from_secs(4),
         connect_timeout: Duration::from_secs(5),
         auth: None,
+        acl: Default::default(),
     };
     let s = Session::connect(&cfg, |_| {}).unwrap();
     assert_eq!(s.get_children(&path).unwrap().len(), 1);

@@ -18,6 +18,7 @@ fn config(connect: &str, timeout: Duration) -> SessionConfig {
         session_timeout: timeout,
         connect_timeout: Duration::from_secs(5),
         auth: None,
+        acl: Default::default(),
     }
 }
 

@@ -83,7 +83,26 @@ pub fn new_prefix() -> String {
 
 /// Parse a child name; None when it does not end in a sequence number.
 pub fn parse(name: &str) -> Option<Name> {
-    let (body, seq) = split_seq(name)?;
+    // A wrapped sequence of ten digits takes eleven characters (`-1000000000`), and then the
+    // name can be read two ways: `X__lock__` + `-1000000000`, or `X__lock__-` + `1000000000`.
+    // The reading that leaves a known marker before the sequence wins; otherwise the plain one.
+    let mut readings = split_seq(name);
+    let known = readings
+        .iter()
+        .find_map(|&(body, seq)| known(name, body, seq));
+    known.or_else(|| {
+        let (body, seq) = readings.drain(..).next()?;
+        Some(Name {
+            name: name.to_owned(),
+            prefix: body.to_owned(),
+            seq,
+            format: Format::Other,
+        })
+    })
+}
+
+/// The name as one of the known recipes' formats, if `body` ends with its marker.
+fn known(name: &str, body: &str, seq: i32) -> Option<Name> {
     let found = |marker: &str, format: Format| {
         body.strip_suffix(marker).map(|prefix| Name {
             name: name.to_owned(),
@@ -121,33 +140,33 @@ pub fn parse(name: &str) -> Option<Name> {
             });
         }
     }
-    Some(Name {
-        name: name.to_owned(),
-        prefix: body.to_owned(),
-        seq,
-        format: Format::Other,
-    })
+    None
 }
 
-/// Split off ZooKeeper's sequence suffix: 10 characters of `%010d` (a sign, when negative,
-/// takes the first of them; -2147483648 takes 11).
-fn split_seq(name: &str) -> Option<(&str, i32)> {
+/// The ways to split off ZooKeeper's sequence suffix, `%010d` of a signed 32-bit counter:
+/// ten characters, or eleven for a negative number of ten digits. Only a suffix exactly as
+/// `%010d` prints it counts (`-0000000005` is no sequence: ZooKeeper writes `-000000005`).
+fn split_seq(name: &str) -> Vec<(&str, i32)> {
+    let mut v = Vec::new();
     for width in [10usize, 11] {
         if name.len() < width || !name.is_char_boundary(name.len() - width) {
             continue;
         }
         let (body, tail) = name.split_at(name.len() - width);
-        let digits_ok = tail
+        let plain = tail
             .chars()
             .enumerate()
             .all(|(i, c)| c.is_ascii_digit() || (i == 0 && c == '-'));
-        if digits_ok && (width == 10 || tail.starts_with('-')) {
-            if let Ok(seq) = tail.parse::<i32>() {
-                return Some((body, seq));
+        if !plain {
+            continue;
+        }
+        if let Ok(seq) = tail.parse::<i32>() {
+            if format!("{seq:010}") == tail {
+                v.push((body, seq));
             }
         }
     }
-    None
+    v
 }
 
 /// Contenders in queue order: by signed sequence, then name (equal sequences only occur
@@ -194,6 +213,14 @@ mod tests {
         assert_eq!(parse("a__lock__-000000001").unwrap().seq, -1);
         assert_eq!(parse("a__lock__-2147483648").unwrap().seq, i32::MIN);
         assert_eq!(parse("a__lock__2147483647").unwrap().seq, i32::MAX);
+        // Ten digits and a sign: eleven characters, still a kazoo contender.
+        let n = parse("a__lock__-1000000000").unwrap();
+        assert_eq!((n.seq, n.format), (-1_000_000_000, Format::Kazoo));
+        let n = parse("_c_x-lock--1500000000").unwrap();
+        assert_eq!((n.seq, n.format), (-1_500_000_000, Format::Curator));
+        // A positive sequence after Curator's `-lock-` is not read as a negative one.
+        let n = parse("_c_x-lock-1500000000").unwrap();
+        assert_eq!((n.seq, n.format), (1_500_000_000, Format::Curator));
     }
 
     #[test]

@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use rand::seq::SliceRandom;
 use zookeeper::{WatchedEvent, WatchedEventType, ZooKeeper};
 
-pub use params::{parse_path_arg, validate_path, Auth, ConnectString};
+pub use params::{parse_path_arg, validate_path, AclMode, Auth, ConnectString};
 pub use tap::init_logging;
 pub use zookeeper::{Acl, CreateMode, Permission, Stat, ZkError};
 
@@ -50,6 +50,8 @@ pub struct SessionConfig {
     pub session_timeout: Duration,
     pub connect_timeout: Duration,
     pub auth: Option<Auth>,
+    /// The ACL of the nodes we create.
+    pub acl: AclMode,
 }
 
 impl SessionConfig {
@@ -59,6 +61,7 @@ impl SessionConfig {
             session_timeout: g.session_timeout,
             connect_timeout: g.connect_timeout,
             auth: g.auth.clone(),
+            acl: g.acl,
         }
     }
 }
@@ -315,16 +318,19 @@ impl Session {
         matches!(self.inner.health().link, Link::Lost | Link::Closed)
     }
 
-    /// The ACL for nodes we create: open without `--auth`; with it, all rights for our
-    /// identity and read for everyone.
+    /// The ACL for nodes we create (`--acl`): by default open without `--auth`; with it, all
+    /// rights for our identity and read for everyone.
     pub fn default_acl(&self) -> Vec<Acl> {
-        match &self.inner.cfg.auth {
-            None => Acl::open_unsafe().clone(),
-            Some(_) => {
+        let cfg = &self.inner.cfg;
+        match (cfg.acl, &cfg.auth) {
+            (AclMode::Open, _) | (AclMode::Creator, None) => Acl::open_unsafe().clone(),
+            (AclMode::Creator, Some(_)) => {
                 let mut acl = Acl::creator_all().clone();
                 acl.extend(Acl::read_unsafe().iter().cloned());
                 acl
             }
+            // Without --auth the server refuses this (InvalidACL): nothing is created open.
+            (AclMode::Private, _) => Acl::creator_all().clone(),
         }
     }
 

@@ -119,6 +119,19 @@ impl fmt::Debug for ConnectString {
     }
 }
 
+/// The ACL given to the nodes zkdemo creates (`--acl`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum AclMode {
+    /// With --auth: all rights for our identity, read for everyone. Without --auth there is no
+    /// identity to grant anything to, so nodes are open.
+    #[default]
+    Creator,
+    /// All rights for our identity, nothing for anyone else (not even read). Needs --auth.
+    Private,
+    /// Anyone may do anything (ZooKeeper's OPEN_ACL_UNSAFE), even with --auth.
+    Open,
+}
+
 /// Digest credentials. Neither `Debug` nor `Display` ever shows the password.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Auth {

@@ -1,0 +1,268 @@
+//! Bad input, one test per class (issue #9): a bad path, a bad connect string, a bad duration,
+//! an oversized value, an unknown key, non-UTF-8 node data, a malformed `--auth`. Each must end
+//! with a one-line error and its documented exit code, and write nothing: the whole tree of the
+//! server (every node's data, mzxid, cversion) is the same before and after.
+//!
+//! The tests of this file share one server and compare its whole tree, so they run one at a
+//! time (a lock), not in parallel with each other.
+
+mod common;
+
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use common::*;
+use zkdemo::session::{ConnectString, CreateMode, Session, SessionConfig};
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn session() -> Session {
+    let cfg = SessionConfig {
+        connect: ConnectString::parse(&shared().connect_string()).unwrap(),
+        session_timeout: Duration::from_secs(4),
+        connect_timeout: Duration::from_secs(5),
+        auth: None,
+        acl: Default::default(),
+    };
+    Session::connect(&cfg, |_| {}).unwrap()
+}
+
+/// Every node but /zookeeper: (path, data, mzxid, cversion), sorted.
+fn tree(s: &Session) -> Vec<(String, Vec<u8>, i64, i32)> {
+    let mut out = Vec::new();
+    let mut todo = vec!["/".to_owned()];
+    while let Some(p) = todo.pop() {
+        if p == "/zookeeper" {
+            continue;
+        }
+        let Ok((data, st)) = s.get_data(&p) else {
+            continue; // deleted meanwhile by nobody: the comparison will say
+        };
+        for c in s.get_children(&p).unwrap_or_default() {
+            todo.push(if p == "/" {
+                format!("/{c}")
+            } else {
+                format!("{p}/{c}")
+            });
+        }
+        out.push((p, data, st.mzxid, st.cversion));
+    }
+    out.sort();
+    out
+}
+
+/// Run zkdemo against the shared server with `args`; expect `code`, a one-line error on
+/// stderr, and the tree unchanged. Returns the error line.
+fn refused(s: &Session, args: &[&str], code: i32) -> String {
+    let before = tree(s);
+    let mut cmd = zkdemo();
+    cmd.env("ZKDEMO_ZK", shared().connect_string()).args(args);
+    let (status, p) = run(cmd, Duration::from_secs(20));
+    assert_eq!(status.code(), Some(code), "{args:?}\n{}", p.transcript());
+    let err = p.stderr();
+    // clap follows its error with a blank line and a hint to try --help: not part of it.
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with("For more information, try"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{args:?}: not a one-line error:\n{err}");
+    assert!(
+        lines[0].starts_with("error:") || lines[0].starts_with("zkdemo:"),
+        "{err}"
+    );
+    assert_eq!(tree(s), before, "{args:?} changed the tree");
+    lines[0].to_owned()
+}
+
+fn marker() -> (tempfile::TempDir, String) {
+    let d = tempfile::tempdir().unwrap();
+    let m = d.path().join("ran").display().to_string();
+    (d, m)
+}
+
+#[test]
+fn bad_paths_are_refused_with_code_2() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let s = session();
+    let (_d, ran) = marker();
+    for bad in [
+        "relative/p",
+        "/trailing/",
+        "/a//b",
+        "/a/../b",
+        "/a\u{1}b",
+        "/.",
+    ] {
+        refused(&s, &["lock", "--path", bad, "--", "touch", &ran], 2);
+        refused(&s, &["elect", "--path", bad, "--", "touch", &ran], 2);
+        refused(&s, &["config", "--path", bad, "set", "k=v"], 2);
+        refused(&s, &["inspect", bad], 2);
+    }
+    refused(&s, &["config", "--name", "a/b", "set", "k=v"], 2);
+    assert!(!std::path::Path::new(&ran).exists(), "a command ran");
+}
+
+#[test]
+fn bad_connect_strings_are_refused_with_code_2() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let s = session();
+    let good = shared().connect_string();
+    for bad in [
+        "127.0.0.1:0".to_owned(),
+        "127.0.0.1:70000".to_owned(),
+        format!("{good},,"),
+        format!("{good}/app/"),
+        format!("{good}//x"),
+        "a b:2181".to_owned(),
+        "::1:2181".to_owned(),
+        String::new(),
+    ] {
+        let line = refused(&s, &["--zk", &bad, "config", "set", "k=v"], 2);
+        assert!(line.contains("--zk"), "{line}");
+    }
+}
+
+#[test]
+fn bad_durations_are_refused_with_code_2() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let s = session();
+    let (_d, ran) = marker();
+    for bad in ["ten", "5", "0s", "-1s", "1.5.s", ""] {
+        let opt = |o: &str| format!("{o}={bad}");
+        let touch = ["--", "touch", ran.as_str()];
+        let st = opt("--session-timeout");
+        refused(&s, &[&[st.as_str(), "lock"][..], &touch].concat(), 2);
+        let ct = opt("--connect-timeout");
+        refused(&s, &[&[ct.as_str(), "lock"][..], &touch].concat(), 2);
+        let w = opt("--wait");
+        refused(&s, &[&["lock", w.as_str()][..], &touch].concat(), 2);
+        refused(&s, &["lock", &opt("--hold")], 2);
+        refused(&s, &["elect", &opt("--lead")], 2);
+    }
+    assert!(!std::path::Path::new(&ran).exists(), "a command ran");
+}
+
+#[test]
+fn an_oversized_value_is_refused_with_code_65_and_nothing_written() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let s = session();
+    let path = unique_path("big");
+    // 960 kB already there: a 60 kB value more passes the 1,000,000-byte limit. (One argument
+    // cannot hold a whole megabyte: the kernel caps it at 128 kB.)
+    let doc = format!("a={}\n", "x".repeat(960_000));
+    s.create(&path, doc.into_bytes(), CreateMode::Persistent)
+        .unwrap();
+    let big = format!("b={}", "y".repeat(60_000));
+    let line = refused(&s, &["config", "--path", &path, "set", &big], 65);
+    assert!(line.contains("nothing was written"), "{line}");
+    // A new node with a value of 120 kB in each of nine keys: refused before any write.
+    let fresh = unique_path("big-new");
+    let v = "z".repeat(120_000);
+    let pairs: Vec<String> = (0..9).map(|i| format!("k{i}={v}")).collect();
+    let mut args = vec!["config", "--path", &fresh, "set"];
+    args.extend(pairs.iter().map(String::as_str));
+    refused(&s, &args, 65);
+    assert!(s.exists(&fresh).unwrap().is_none());
+}
+
+#[test]
+fn an_unknown_key_or_node_is_code_3() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let s = session();
+    let path = unique_path("keys");
+    s.create(&path, b"color=blue\n".to_vec(), CreateMode::Persistent)
+        .unwrap();
+    let line = refused(&s, &["config", "--path", &path, "get", "size"], 3);
+    assert!(line.contains("size"), "{line}");
+    refused(&s, &["config", "--path", &unique_path("none"), "get"], 3);
+    refused(
+        &s,
+        &["config", "--path", &unique_path("none"), "unset", "k"],
+        3,
+    );
+    // Keys that cannot be keys: usage, nothing sent.
+    refused(&s, &["config", "--path", &path, "set", "=v"], 2);
+    refused(&s, &["config", "--path", &path, "set", "novalue"], 2);
+    refused(&s, &["config", "--path", &path, "set", "k=a\nb"], 2);
+    refused(&s, &["config", "--path", &path, "get", "a=b"], 2);
+}
+
+#[test]
+fn non_utf8_node_data_is_code_65_and_left_alone() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let s = session();
+    let path = unique_path("binary");
+    let data = b"\xff\xfe=\x00\x80k=v\n".to_vec();
+    s.create(&path, data.clone(), CreateMode::Persistent)
+        .unwrap();
+    refused(&s, &["config", "--path", &path, "get", "k"], 65);
+    refused(&s, &["config", "--path", &path, "set", "k=w"], 65);
+    refused(&s, &["config", "--path", &path, "unset", "k"], 65);
+    assert_eq!(s.get_data(&path).unwrap().0, data);
+    // Reading the whole node works and shows the bytes escaped, on one line.
+    let mut cmd = zkdemo();
+    cmd.args([
+        "--zk",
+        &shared().connect_string(),
+        "config",
+        "--path",
+        &path,
+    ])
+    .arg("get");
+    let (status, p) = run(cmd, Duration::from_secs(10));
+    assert!(status.success(), "{}", p.transcript());
+    let out: Vec<String> = p.lines().into_iter().map(|l| l.text).collect();
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert!(out[0].contains("\\xff\\xfe"), "{out:?}");
+    // A lock node holding non-UTF-8 data (another client's) does not trouble inspect or lock.
+    let lock = unique_path("binlock");
+    s.ensure_path(&lock).unwrap();
+    s.create(
+        &format!("{lock}/0123456789abcdef0123456789abcdef__lock__"),
+        b"\xff\xff".to_vec(),
+        CreateMode::EphemeralSequential,
+    )
+    .unwrap();
+    let mut cmd = zkdemo();
+    cmd.args(["--zk", &shared().connect_string(), "inspect", &lock]);
+    let (status, p) = run(cmd, Duration::from_secs(10));
+    assert!(status.success(), "{}", p.transcript());
+    let mut cmd = zkdemo();
+    cmd.args([
+        "--zk",
+        &shared().connect_string(),
+        "lock",
+        "--path",
+        &lock,
+        "-n",
+        "--",
+        "true",
+    ]);
+    let (status, p) = run(cmd, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(75), "{}", p.transcript());
+}
+
+#[test]
+fn a_malformed_auth_is_code_2_and_never_echoed() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let s = session();
+    for bad in ["Sup3rSecretPw", ":Sup3rSecretPw", "Sup3rSecretPw:", ""] {
+        let line = refused(&s, &["--auth", bad, "config", "set", "k=v"], 2);
+        assert!(line.contains("--auth"), "{line}");
+        assert!(!line.contains("Sup3rSecretPw"), "echoed: {line}");
+        if bad.is_empty() {
+            continue; // an empty variable is no credentials at all (clap treats it as unset)
+        }
+        // The same from the environment.
+        let before = tree(&s);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_zkdemo"));
+        cmd.env("ZKDEMO_ZK", shared().connect_string())
+            .env("ZKDEMO_AUTH", bad)
+            .args(["config", "set", "k=v"]);
+        let (status, p) = run(cmd, Duration::from_secs(10));
+        assert_eq!(status.code(), Some(2), "{}", p.transcript());
+        assert!(!p.stderr().contains("Sup3rSecretPw"), "{}", p.stderr());
+        assert_eq!(tree(&s), before);
+    }
+}
