@@ -40,6 +40,7 @@ fn session_on(connect: &str) -> Session {
         session_timeout: Duration::from_secs(4),
         connect_timeout: Duration::from_secs(5),
         auth: None,
+        acl: Default::default(),
     };
     Session::connect(&cfg, |_| {}).expect("a session with the test server")
 }
