@@ -73,6 +73,7 @@ pub enum Command {
     Config(crate::config::ConfigArgs),
     Inspect(crate::inspect::InspectArgs),
     Server(crate::server::ServerArgs),
+    Demo(crate::demo::DemoArgs),
 }
 
 /// Parse `250ms`, `2s`, `1m`, `1h 30m` (humantime's grammar); zero is refused.
