@@ -136,8 +136,9 @@ pub fn run(args: &DemoArgs, g: &GlobalArgs, out: Output, zk_given: bool) -> exit
             "server",
             "started",
             &format!(
-                "local ZooKeeper ready on {connect} in {} (stopped at the end)",
-                session::fmt_duration(t.elapsed())
+                "local ZooKeeper ready on {connect} in {} (pid {}, stopped at the end)",
+                session::fmt_duration(t.elapsed()),
+                c.pid(0).unwrap_or(0)
             ),
             |e| {
                 e.with("connect", connect.clone())
