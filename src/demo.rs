@@ -184,7 +184,7 @@ pub fn run(args: &DemoArgs, g: &GlobalArgs, out: Output, zk_given: bool) -> exit
     }
     if played.is_ok() {
         let shown: Vec<String> = scenarios.iter().map(|s| paths.of(*s)).collect();
-        played = hub.inspect("summary", &shown);
+        played = hub.inspect("what is left, as `zkdemo inspect` shows it", &shown);
     }
 
     // Whatever happened: stop every participant, delete what we made, stop our server.
@@ -386,7 +386,12 @@ impl Hub {
         }
         if self.out.json {
             print_line(&Value::Object(m).to_string());
-        } else if !self.out.quiet {
+        } else {
+            // A participant that ended as planned is not worth a line for people.
+            let routine = event == "exited" && state == "ok";
+            if self.out.quiet || routine {
+                return;
+            }
             let line = if event == "scenario" && state == "start" {
                 self.paint("1", &format!("\n== {text} =="))
             } else {
@@ -550,9 +555,10 @@ impl Hub {
             128 + status.signal().unwrap_or(0)
         });
         self.procs[i].exit = Some(code);
+        let state = if code == 0 { "ok" } else { "exited" };
         self.say(
             "exited",
-            "exited",
+            state,
             &format!("{name} exited with {code}"),
             |e| e.with("name", name.clone()).with("code", code),
         );
@@ -686,7 +692,10 @@ impl Hub {
             }
             holding >= 1 && queued >= 2
         })?;
-        self.inspect("lock-queue", std::slice::from_ref(&p.lock))?;
+        self.inspect(
+            "one holds, two wait: the queue as `zkdemo inspect` shows it",
+            std::slice::from_ref(&p.lock),
+        )?;
         for w in workers {
             self.finish(w, exit::OK)?;
         }
@@ -720,7 +729,10 @@ impl Hub {
                 j == i && ev["event"] == want
             })?;
         }
-        self.inspect("election", std::slice::from_ref(&p.election))?;
+        self.inspect(
+            "the election as `zkdemo inspect` shows it",
+            std::slice::from_ref(&p.election),
+        )?;
         let mut leader = nodes[0];
         let mut left = nodes.clone();
         while left.len() > 1 {
@@ -841,7 +853,7 @@ impl Hub {
         }
         args.push("inspect");
         args.extend(paths.iter().map(String::as_str));
-        self.say("step", "info", &format!("inspect ({why})"), |e| {
+        self.say("step", "info", why, |e| {
             e.with("text", format!("inspect {}", paths.join(" ")))
                 .with("why", why)
         });
@@ -980,7 +992,7 @@ fn describe(ev: &Value) -> Option<String> {
         v => v.to_string(),
     };
     let text = match ev["event"].as_str()? {
-        "queued" => format!("waits for the lock (position {})", s("position")),
+        "queued" => format!("waits for the lock ({} ahead of it)", s("position")),
         "acquired" => format!(
             "HOLDS the lock (waited {} ms, fencing token {})",
             s("waited_ms"),
