@@ -8,6 +8,73 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::session::{AclMode, Auth, ConnectString};
 
+const AFTER_HELP: &str = "See it all at once: `zkdemo demo`. Or start a local server with \
+`zkdemo server`, then try `zkdemo lock --id 1` in two terminals.";
+
+/// Exit codes shared by the subcommands (`exit.rs`), for `--help` and the man page.
+pub const EXIT_CODES: &[(&str, &str)] = &[
+    ("0", "Success."),
+    (
+        "1",
+        "A ZooKeeper operation failed for another reason; or a `demo` check failed.",
+    ),
+    (
+        "2",
+        "Bad command line or input (a path, a duration, a key=value); nothing was sent.",
+    ),
+    ("3", "The node or config key asked for does not exist."),
+    (
+        "65",
+        "Data too large (over 1,000,000 bytes) or not of the expected form.",
+    ),
+    (
+        "69",
+        "No ZooKeeper reachable within --connect-timeout (`server`, `demo`: none installed).",
+    ),
+    (
+        "75",
+        "The lock was not acquired (--nonblock, --wait), or --expect-version did not match.",
+    ),
+    (
+        "77",
+        "Not allowed: the server refused for lack of rights (NoAuth) or bad credentials.",
+    ),
+    (
+        "79",
+        "The lock or the leadership was lost while held; the guarded command was stopped.",
+    ),
+    ("130, 143", "Stopped by SIGINT (Ctrl-C) or SIGTERM."),
+    (
+        "other",
+        "`lock`/`elect` with a command: the command's own code (127: it could not start).",
+    ),
+];
+
+/// Environment variables zkdemo reads or sets, for `--help` and the man page.
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    ("ZKDEMO_ZK", "Default for --zk (the ZooKeeper connect string). `demo` starts its own server only when neither is given."),
+    ("ZKDEMO_AUTH", "Default for --auth (USER:PASSWORD digest credentials)."),
+    ("RUST_LOG", "Log filter for stderr (env_logger syntax), overriding -v/-q."),
+    ("NO_COLOR", "When set, `demo` does not colour its output (it colours only on a terminal anyway)."),
+    ("ZOOKEEPER_HOME, JAVA_HOME", "Where `server` and `demo` find ZooKeeper and Java (otherwise Debian's or Homebrew's ZooKeeper and the java on PATH)."),
+    ("ZKDEMO_LOCK_PATH, ZKDEMO_LOCK_NODE, ZKDEMO_SESSION_ID, ZKDEMO_FENCING_TOKEN", "Set by `lock` for the command it guards."),
+    ("ZKDEMO_ELECTION_PATH, ZKDEMO_LEADER_NODE, ZKDEMO_SESSION_ID, ZKDEMO_FENCING_TOKEN", "Set by `elect` for the leader command."),
+    ("ZKDEMO_CONFIG_PATH, ZKDEMO_CONFIG_VERSION, ZKDEMO_CONFIG_MZXID, ZKDEMO_CONFIG_EXISTS", "Set by `config watch` for its --exec command."),
+];
+
+/// `zkdemo --help`: the short help's last words, then the exit codes and the environment.
+fn after_long_help() -> String {
+    let mut s = format!("{AFTER_HELP}\n\nExit codes:\n");
+    for (code, what) in EXIT_CODES {
+        s.push_str(&format!("  {code:<9}{what}\n"));
+    }
+    s.push_str("\nEnvironment:\n");
+    for (var, what) in ENVIRONMENT {
+        s.push_str(&format!("  {var}\n      {what}\n"));
+    }
+    s.trim_end().to_owned()
+}
+
 /// ZooKeeper coordination from the command line: locks, leader election, live config.
 #[derive(Debug, Parser)]
 #[command(
@@ -19,7 +86,8 @@ guard a command, leader election with instant failover, a live configuration tha
 watcher sees at once, and an inspector that shows who holds, who leads and who waits.\n\n\
 The znodes are those of the kazoo recipes (`<uuid>__lock__<seq>`), so zkdemo and kazoo \
 scripts on the same path exclude each other.",
-    after_help = "Start a local server with `zkdemo server`, then try `zkdemo lock --id 1` in two terminals."
+    after_help = AFTER_HELP,
+    after_long_help = after_long_help()
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -83,6 +151,7 @@ pub enum Command {
     Config(crate::config::ConfigArgs),
     Inspect(crate::inspect::InspectArgs),
     Server(crate::server::ServerArgs),
+    Demo(crate::demo::DemoArgs),
     Bench(crate::bench::BenchArgs),
 }
 

@@ -1,13 +1,14 @@
 //! zkdemo: ZooKeeper coordination from the command line.
 //!
 //! Data flows one way: `cli` → a command module (`lock`, `elect`, `config`, `inspect`,
-//! `server`) → the recipes (`queue`) → `session` → the `zookeeper` crate. Only `session`
+//! `server`, `demo`) → the recipes (`queue`) → `session` → the `zookeeper` crate. Only `session`
 //! touches the crate's handle.
 
 pub mod bench;
 pub mod child;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod elect;
 pub mod exit;
 pub mod fourlw;

@@ -1,11 +1,15 @@
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 
 use zkdemo::cli::{Cli, Command};
 use zkdemo::output::{Event, Output};
-use zkdemo::{bench, config, elect, exit, inspect, lock, server, session, signals};
+use zkdemo::{bench, config, demo, elect, exit, inspect, lock, server, session, signals};
 
 fn main() {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // `demo` starts its own server unless a server was named (--zk or ZKDEMO_ZK).
+    let zk_given = zk_given(&matches);
     let g = &cli.global;
     session::init_logging(g.verbose, g.quiet);
     if let Err(e) = signals::install() {
@@ -14,7 +18,8 @@ fn main() {
     }
     // Ctrl-C ends a client within a second even when the server hangs; `server` stops its
     // servers in order instead, however long that takes.
-    if !matches!(cli.command, Command::Server(_)) {
+    // `demo` stops its participants and its server first.
+    if !matches!(cli.command, Command::Server(_) | Command::Demo(_)) {
         signals::force_exit_after(std::time::Duration::from_millis(800));
     }
     let out = Output {
@@ -28,6 +33,7 @@ fn main() {
         Command::Inspect(args) => inspect::run(args, g, out),
         Command::Server(args) => server::run(args, g, out),
         Command::Bench(args) => bench::run(args, g, out),
+        Command::Demo(args) => demo::run(args, g, out, zk_given),
     };
     let code = match result {
         Ok(code) => code,
@@ -44,4 +50,20 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// Whether --zk was given on the command line or in ZKDEMO_ZK (not just its default), before
+/// or after the subcommand.
+fn zk_given(m: &clap::ArgMatches) -> bool {
+    let mut m = Some(m);
+    while let Some(cur) = m {
+        if matches!(
+            cur.value_source("zk"),
+            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+        ) {
+            return true;
+        }
+        m = cur.subcommand().map(|(_, sub)| sub);
+    }
+    false
 }

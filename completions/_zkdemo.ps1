@@ -1,0 +1,361 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'zkdemo'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'zkdemo' {
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Take a distributed lock, one holder at a time, in queue order (kazoo-compatible)')
+            [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Compete for leadership (kazoo-compatible), or observe who leads')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Watch, set, get and unset a live configuration (a znode of key=value lines)')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show locks, elections and configs as they are: once, as a tree, or live')
+            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Play the seed''s scenarios (lock, election, config) with real participants, in one command')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure lock handoff, failover, config propagation and process cost against the raw round trip')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'zkdemo;lock' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The lock''s znode')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This worker''s id, stored as the lock node''s data [default: <hostname>-<pid>]')
+            [CompletionResult]::new('--hold', '--hold', [CompletionResultType]::ParameterName, 'Worker mode: how long to hold the lock each time [default: 2s]')
+            [CompletionResult]::new('--pause', '--pause', [CompletionResultType]::ParameterName, 'Worker mode: how long to wait after releasing before queueing again [default: 1s]')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Worker mode: stop after this many acquisitions [default: until Ctrl-C]')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Give up after waiting this long for the lock')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up after waiting this long for the lock')
+            [CompletionResult]::new('-E', '-E ', [CompletionResultType]::ParameterName, 'Exit code when giving up (-n, -w)')
+            [CompletionResult]::new('--conflict-exit-code', '--conflict-exit-code', [CompletionResultType]::ParameterName, 'Exit code when giving up (-n, -w)')
+            [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'After SIGTERM, how long the command may take to stop before SIGKILL')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Give up at once if someone holds the lock')
+            [CompletionResult]::new('--nonblock', '--nonblock', [CompletionResultType]::ParameterName, 'Give up at once if someone holds the lock')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'zkdemo;elect' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The election''s znode')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This node''s id, stored as its node''s data [default: <hostname>-<pid>]')
+            [CompletionResult]::new('--lead', '--lead', [CompletionResultType]::ParameterName, 'Resign after leading this long, and queue again at the back')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after leading this many times')
+            [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'After SIGTERM, how long the leader command may take to stop before SIGKILL')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers')
+            [CompletionResult]::new('--observe', '--observe', [CompletionResultType]::ParameterName, 'Do not campaign: print the current leader and every change')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'zkdemo;config' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The config''s name: the node is /configs/NAME')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Any znode instead of /configs/NAME')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the config and then every change (version; keys added, changed, removed)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Merge key=value pairs into the config in one write (or, with no pairs, read them from stdin)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove keys from the config in one write')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the config, or the value of one key')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'zkdemo;config;watch' {
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit 0 after N changes (the state printed at start is not a change)')
+            [CompletionResult]::new('--exec', '--exec', [CompletionResultType]::ParameterName, 'Run CMD (with sh -c) after each change; the document on its stdin')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The config''s name: the node is /configs/NAME')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Any znode instead of /configs/NAME')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'zkdemo;config;set' {
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Replace the whole data with TEXT, whatever it holds')
+            [CompletionResult]::new('--expect-version', '--expect-version', [CompletionResultType]::ParameterName, 'Write only if the node is at version V now (exit code 75 otherwise)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The config''s name: the node is /configs/NAME')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Any znode instead of /configs/NAME')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'zkdemo;config;unset' {
+            [CompletionResult]::new('--expect-version', '--expect-version', [CompletionResultType]::ParameterName, 'Write only if the node is at version V now (exit code 75 otherwise)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The config''s name: the node is /configs/NAME')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Any znode instead of /configs/NAME')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'zkdemo;config;get' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The config''s name: the node is /configs/NAME')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Any znode instead of /configs/NAME')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'zkdemo;config;help' {
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the config and then every change (version; keys added, changed, removed)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Merge key=value pairs into the config in one write (or, with no pairs, read them from stdin)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove keys from the config in one write')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the config, or the value of one key')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'zkdemo;config;help;watch' {
+            break
+        }
+        'zkdemo;config;help;set' {
+            break
+        }
+        'zkdemo;config;help;unset' {
+            break
+        }
+        'zkdemo;config;help;get' {
+            break
+        }
+        'zkdemo;config;help;help' {
+            break
+        }
+        'zkdemo;inspect' {
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'What the head of a lock/election queue is called (auto: guessed from the path)')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers')
+            [CompletionResult]::new('-R', '-R ', [CompletionResultType]::ParameterName, 'Show the subtree under each path, indented, with child counts and data sizes')
+            [CompletionResult]::new('--tree', '--tree', [CompletionResultType]::ParameterName, 'Show the subtree under each path, indented, with child counts and data sizes')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Stay, and show the new state whenever something shown changes (watches, not polling) until Ctrl-C. On a terminal the screen is redrawn in place')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Stay, and show the new state whenever something shown changes (watches, not polling) until Ctrl-C. On a terminal the screen is redrawn in place')
+            [CompletionResult]::new('--servers', '--servers', [CompletionResultType]::ParameterName, 'Ask each server of --zk for its mode, version, latency, connections and znode count (four-letter words srvr/mntr); needs no session')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'zkdemo;server' {
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Number of servers: 1 (standalone) or 3 (an ensemble with a leader and two followers)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Client port of the first server; the others use the next ones. 0 picks free ports')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'Keep the servers'' data here (one node-N/ per server, with its zoo.cfg and server.log). Default: a temporary directory removed on exit')
+            [CompletionResult]::new('--tick-time', '--tick-time', [CompletionResultType]::ParameterName, 'ZooKeeper''s tickTime. Sessions may last between 2 and 20 ticks')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'zkdemo;demo' {
+            [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'Which scenario to play')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'zkdemo;bench' {
+            [CompletionResult]::new('--contenders', '--contenders', [CompletionResultType]::ParameterName, 'lock: contenders (separate sessions), one run per number')
+            [CompletionResult]::new('--rounds', '--rounds', [CompletionResultType]::ParameterName, 'floor: samples per figure; lock: acquisitions per contender; elect: failovers')
+            [CompletionResult]::new('--candidates', '--candidates', [CompletionResultType]::ParameterName, 'elect: candidate processes')
+            [CompletionResult]::new('--watchers', '--watchers', [CompletionResultType]::ParameterName, 'config: watching sessions, one run per number')
+            [CompletionResult]::new('--sets', '--sets', [CompletionResultType]::ParameterName, 'config: writes per run')
+            [CompletionResult]::new('--starts', '--starts', [CompletionResultType]::ParameterName, 'cost: process starts to time')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Work under this znode (a fresh child per run, removed afterwards)')
+            [CompletionResult]::new('--exe', '--exe', [CompletionResultType]::ParameterName, 'The zkdemo binary that elect and cost run [default: this one]')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Start a local standalone ZooKeeper for the run (ignores --zk)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'zkdemo;help' {
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Take a distributed lock, one holder at a time, in queue order (kazoo-compatible)')
+            [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Compete for leadership (kazoo-compatible), or observe who leads')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Watch, set, get and unset a live configuration (a znode of key=value lines)')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show locks, elections and configs as they are: once, as a tree, or live')
+            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Play the seed''s scenarios (lock, election, config) with real participants, in one command')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure lock handoff, failover, config propagation and process cost against the raw round trip')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'zkdemo;help;lock' {
+            break
+        }
+        'zkdemo;help;elect' {
+            break
+        }
+        'zkdemo;help;config' {
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Print the config and then every change (version; keys added, changed, removed)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Merge key=value pairs into the config in one write (or, with no pairs, read them from stdin)')
+            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Remove keys from the config in one write')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the config, or the value of one key')
+            break
+        }
+        'zkdemo;help;config;watch' {
+            break
+        }
+        'zkdemo;help;config;set' {
+            break
+        }
+        'zkdemo;help;config;unset' {
+            break
+        }
+        'zkdemo;help;config;get' {
+            break
+        }
+        'zkdemo;help;inspect' {
+            break
+        }
+        'zkdemo;help;server' {
+            break
+        }
+        'zkdemo;help;demo' {
+            break
+        }
+        'zkdemo;help;bench' {
+            break
+        }
+        'zkdemo;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,325 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[zkdemo] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'zkdemo'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'zkdemo'= {
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand lock 'Take a distributed lock, one holder at a time, in queue order (kazoo-compatible)'
+            cand elect 'Compete for leadership (kazoo-compatible), or observe who leads'
+            cand config 'Watch, set, get and unset a live configuration (a znode of key=value lines)'
+            cand inspect 'Show locks, elections and configs as they are: once, as a tree, or live'
+            cand server 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'
+            cand demo 'Play the seed''s scenarios (lock, election, config) with real participants, in one command'
+            cand bench 'Measure lock handoff, failover, config propagation and process cost against the raw round trip'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'zkdemo;lock'= {
+            cand --path 'The lock''s znode'
+            cand --id 'This worker''s id, stored as the lock node''s data [default: <hostname>-<pid>]'
+            cand --hold 'Worker mode: how long to hold the lock each time [default: 2s]'
+            cand --pause 'Worker mode: how long to wait after releasing before queueing again [default: 1s]'
+            cand --count 'Worker mode: stop after this many acquisitions [default: until Ctrl-C]'
+            cand -w 'Give up after waiting this long for the lock'
+            cand --wait 'Give up after waiting this long for the lock'
+            cand -E 'Exit code when giving up (-n, -w)'
+            cand --conflict-exit-code 'Exit code when giving up (-n, -w)'
+            cand --kill-grace 'After SIGTERM, how long the command may take to stop before SIGKILL'
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
+            cand -n 'Give up at once if someone holds the lock'
+            cand --nonblock 'Give up at once if someone holds the lock'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'zkdemo;elect'= {
+            cand --path 'The election''s znode'
+            cand --id 'This node''s id, stored as its node''s data [default: <hostname>-<pid>]'
+            cand --lead 'Resign after leading this long, and queue again at the back'
+            cand --count 'Exit after leading this many times'
+            cand --kill-grace 'After SIGTERM, how long the leader command may take to stop before SIGKILL'
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
+            cand --observe 'Do not campaign: print the current leader and every change'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'zkdemo;config'= {
+            cand --name 'The config''s name: the node is /configs/NAME'
+            cand --path 'Any znode instead of /configs/NAME'
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand watch 'Print the config and then every change (version; keys added, changed, removed)'
+            cand set 'Merge key=value pairs into the config in one write (or, with no pairs, read them from stdin)'
+            cand unset 'Remove keys from the config in one write'
+            cand get 'Print the config, or the value of one key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'zkdemo;config;watch'= {
+            cand --count 'Exit 0 after N changes (the state printed at start is not a change)'
+            cand --exec 'Run CMD (with sh -c) after each change; the document on its stdin'
+            cand --name 'The config''s name: the node is /configs/NAME'
+            cand --path 'Any znode instead of /configs/NAME'
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'zkdemo;config;set'= {
+            cand --raw 'Replace the whole data with TEXT, whatever it holds'
+            cand --expect-version 'Write only if the node is at version V now (exit code 75 otherwise)'
+            cand --name 'The config''s name: the node is /configs/NAME'
+            cand --path 'Any znode instead of /configs/NAME'
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'zkdemo;config;unset'= {
+            cand --expect-version 'Write only if the node is at version V now (exit code 75 otherwise)'
+            cand --name 'The config''s name: the node is /configs/NAME'
+            cand --path 'Any znode instead of /configs/NAME'
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'zkdemo;config;get'= {
+            cand --name 'The config''s name: the node is /configs/NAME'
+            cand --path 'Any znode instead of /configs/NAME'
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'zkdemo;config;help'= {
+            cand watch 'Print the config and then every change (version; keys added, changed, removed)'
+            cand set 'Merge key=value pairs into the config in one write (or, with no pairs, read them from stdin)'
+            cand unset 'Remove keys from the config in one write'
+            cand get 'Print the config, or the value of one key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'zkdemo;config;help;watch'= {
+        }
+        &'zkdemo;config;help;set'= {
+        }
+        &'zkdemo;config;help;unset'= {
+        }
+        &'zkdemo;config;help;get'= {
+        }
+        &'zkdemo;config;help;help'= {
+        }
+        &'zkdemo;inspect'= {
+            cand --role 'What the head of a lock/election queue is called (auto: guessed from the path)'
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
+            cand -R 'Show the subtree under each path, indented, with child counts and data sizes'
+            cand --tree 'Show the subtree under each path, indented, with child counts and data sizes'
+            cand -w 'Stay, and show the new state whenever something shown changes (watches, not polling) until Ctrl-C. On a terminal the screen is redrawn in place'
+            cand --watch 'Stay, and show the new state whenever something shown changes (watches, not polling) until Ctrl-C. On a terminal the screen is redrawn in place'
+            cand --servers 'Ask each server of --zk for its mode, version, latency, connections and znode count (four-letter words srvr/mntr); needs no session'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'zkdemo;server'= {
+            cand --nodes 'Number of servers: 1 (standalone) or 3 (an ensemble with a leader and two followers)'
+            cand --port 'Client port of the first server; the others use the next ones. 0 picks free ports'
+            cand --data-dir 'Keep the servers'' data here (one node-N/ per server, with its zoo.cfg and server.log). Default: a temporary directory removed on exit'
+            cand --tick-time 'ZooKeeper''s tickTime. Sessions may last between 2 and 20 ticks'
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'zkdemo;demo'= {
+            cand --scenario 'Which scenario to play'
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'zkdemo;bench'= {
+            cand --contenders 'lock: contenders (separate sessions), one run per number'
+            cand --rounds 'floor: samples per figure; lock: acquisitions per contender; elect: failovers'
+            cand --candidates 'elect: candidate processes'
+            cand --watchers 'config: watching sessions, one run per number'
+            cand --sets 'config: writes per run'
+            cand --starts 'cost: process starts to time'
+            cand --path 'Work under this znode (a fresh child per run, removed afterwards)'
+            cand --exe 'The zkdemo binary that elect and cost run [default: this one]'
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
+            cand --local 'Start a local standalone ZooKeeper for the run (ignores --zk)'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'zkdemo;help'= {
+            cand lock 'Take a distributed lock, one holder at a time, in queue order (kazoo-compatible)'
+            cand elect 'Compete for leadership (kazoo-compatible), or observe who leads'
+            cand config 'Watch, set, get and unset a live configuration (a znode of key=value lines)'
+            cand inspect 'Show locks, elections and configs as they are: once, as a tree, or live'
+            cand server 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'
+            cand demo 'Play the seed''s scenarios (lock, election, config) with real participants, in one command'
+            cand bench 'Measure lock handoff, failover, config propagation and process cost against the raw round trip'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'zkdemo;help;lock'= {
+        }
+        &'zkdemo;help;elect'= {
+        }
+        &'zkdemo;help;config'= {
+            cand watch 'Print the config and then every change (version; keys added, changed, removed)'
+            cand set 'Merge key=value pairs into the config in one write (or, with no pairs, read them from stdin)'
+            cand unset 'Remove keys from the config in one write'
+            cand get 'Print the config, or the value of one key'
+        }
+        &'zkdemo;help;config;watch'= {
+        }
+        &'zkdemo;help;config;set'= {
+        }
+        &'zkdemo;help;config;unset'= {
+        }
+        &'zkdemo;help;config;get'= {
+        }
+        &'zkdemo;help;inspect'= {
+        }
+        &'zkdemo;help;server'= {
+        }
+        &'zkdemo;help;demo'= {
+        }
+        &'zkdemo;help;bench'= {
+        }
+        &'zkdemo;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
