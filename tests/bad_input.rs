@@ -13,18 +13,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use common::*;
-use zkdemo::session::{ConnectString, CreateMode, Session, SessionConfig};
+use zkdemo::session::{CreateMode, Session};
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn session() -> Session {
-    let cfg = SessionConfig {
-        connect: ConnectString::parse(&shared().connect_string()).unwrap(),
-        session_timeout: Duration::from_secs(4),
-        connect_timeout: Duration::from_secs(5),
-        auth: None,
-        acl: Default::default(),
-    };
+    let cfg = session_config(&shared().connect_string(), Duration::from_secs(4));
     Session::connect(&cfg, |_| {}).unwrap()
 }
 

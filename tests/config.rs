@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::*;
 use serde_json::{json, Value};
-use zkdemo::session::{ConnectString, Session, SessionConfig};
+use zkdemo::session::Session;
 
 const T: Duration = Duration::from_secs(20);
 
@@ -46,13 +46,7 @@ fn set(c: &Cluster, path: &str, pairs: &[&str]) -> Value {
 /// The session layer straight, for what zkdemo itself must not do (raw writes, deletes) and
 /// for reading the truth.
 fn session(c: &Cluster) -> Session {
-    let cfg = SessionConfig {
-        connect: ConnectString::parse(&c.connect_string()).unwrap(),
-        session_timeout: Duration::from_secs(10),
-        connect_timeout: Duration::from_secs(10),
-        auth: None,
-        acl: Default::default(),
-    };
+    let cfg = session_config(&c.connect_string(), Duration::from_secs(10));
     Session::connect(&cfg, |_| {}).unwrap()
 }
 

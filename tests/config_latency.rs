@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use common::*;
 use zkdemo::config::set::{apply, Edit};
-use zkdemo::session::{ConnectString, Session, SessionConfig};
+use zkdemo::session::Session;
 
 const T: Duration = Duration::from_secs(60);
 
@@ -52,13 +52,7 @@ fn measure(n: usize, sets: usize) {
             w.transcript()
         );
     }
-    let cfg = SessionConfig {
-        connect: ConnectString::parse(&c.connect_string()).unwrap(),
-        session_timeout: Duration::from_secs(10),
-        connect_timeout: Duration::from_secs(10),
-        auth: None,
-        acl: Default::default(),
-    };
+    let cfg = session_config(&c.connect_string(), Duration::from_secs(10));
     let s = Session::connect(&cfg, |_| {}).unwrap();
     let (mut rtt, mut write, mut prop) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..sets {

@@ -21,7 +21,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
-use zkdemo::session::{ConnectString, CreateMode, Session, SessionConfig};
+use zkdemo::session::{CreateMode, Session};
 
 mod common;
 
@@ -35,13 +35,7 @@ fn zk() -> String {
 }
 
 fn session_on(connect: &str) -> Session {
-    let cfg = SessionConfig {
-        connect: ConnectString::parse(connect).unwrap(),
-        session_timeout: Duration::from_secs(4),
-        connect_timeout: Duration::from_secs(5),
-        auth: None,
-        acl: Default::default(),
-    };
+    let cfg = common::session_config(connect, Duration::from_secs(4));
     Session::connect(&cfg, |_| {}).expect("a session with the test server")
 }
 

@@ -8,11 +8,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use zkdemo::session::{ConnectString, CreateMode, Session, SessionConfig};
+use zkdemo::session::{CreateMode, Session};
 
 mod common;
 
-use common::{shared, unique_path, Proc};
+use common::{session_config, shared, unique_path, Proc};
 
 // --- support ---------------------------------------------------------------------------------
 
@@ -22,13 +22,7 @@ fn zk() -> String {
 }
 
 fn session() -> Session {
-    let cfg = SessionConfig {
-        connect: ConnectString::parse(&zk()).unwrap(),
-        session_timeout: Duration::from_secs(10),
-        connect_timeout: Duration::from_secs(5),
-        auth: None,
-        acl: Default::default(),
-    };
+    let cfg = session_config(&zk(), Duration::from_secs(10));
     Session::connect(&cfg, |_| {}).expect("a session with the test server")
 }
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use common::*;
 use serde_json::Value;
-use zkdemo::session::{ConnectString, CreateMode, Session, SessionConfig};
+use zkdemo::session::{CreateMode, Session};
 
 fn ts(v: &Value) -> SystemTime {
     humantime::parse_rfc3339(v["ts"].as_str().expect("ts")).expect("rfc3339")
@@ -79,13 +79,7 @@ fn percentile(v: &mut [Duration], p: f64) -> Duration {
 
 /// The raw ZooKeeper round trip through the same session layer: create + read, median of 50.
 fn raw_round_trip(zk: &str) -> Duration {
-    let cfg = SessionConfig {
-        connect: ConnectString::parse(zk).unwrap(),
-        session_timeout: Duration::from_secs(4),
-        connect_timeout: Duration::from_secs(5),
-        auth: None,
-        acl: Default::default(),
-    };
+    let cfg = session_config(zk, Duration::from_secs(4));
     let s = Session::connect(&cfg, |_| {}).unwrap();
     let base = unique_path("rtt");
     s.ensure_path(&base).unwrap();
@@ -332,13 +326,7 @@ fn nonblock_and_wait_give_up_with_the_conflict_code_and_leave_nothing() {
     let (code, _, _) = attempt(&["-n", "-E", "42"]);
     assert_eq!(code, Some(42));
     // Only the holder's node is left.
-    let cfg = SessionConfig {
-        connect: ConnectString::parse(&zk).unwrap(),
-        session_timeout: Duration::from_secs(4),
-        connect_timeout: Duration::from_secs(5),
-        auth: None,
-        acl: Default::default(),
-    };
+    let cfg = session_config(&zk, Duration::from_secs(4));
     let s = Session::connect(&cfg, |_| {}).unwrap();
     assert_eq!(s.get_children(&path).unwrap().len(), 1);
 }

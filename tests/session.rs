@@ -9,17 +9,11 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use zkdemo::session::{
-    Acl, Auth, ConnectString, CreateMode, Error, Session, SessionConfig, SessionEvent, WatchEvent,
+    Acl, Auth, CreateMode, Error, Session, SessionConfig, SessionEvent, WatchEvent,
 };
 
 fn config(connect: &str, timeout: Duration) -> SessionConfig {
-    SessionConfig {
-        connect: ConnectString::parse(connect).unwrap(),
-        session_timeout: timeout,
-        connect_timeout: Duration::from_secs(5),
-        auth: None,
-        acl: Default::default(),
-    }
+    session_config(connect, timeout)
 }
 
 type Events = Receiver<(Instant, SessionEvent)>;

@@ -38,6 +38,18 @@ pub fn shared() -> &'static Cluster {
     })
 }
 
+/// How tests open their own sessions with `zk` (to plant or read znodes): no credentials,
+/// 10 s to connect (the machine is shared and busy).
+pub fn session_config(zk: &str, session_timeout: Duration) -> zkdemo::session::SessionConfig {
+    zkdemo::session::SessionConfig {
+        connect: zkdemo::session::ConnectString::parse(zk).expect("a valid connect string"),
+        session_timeout,
+        connect_timeout: Duration::from_secs(10),
+        auth: None,
+        acl: Default::default(),
+    }
+}
+
 /// A znode path no other test uses: `/t-<16 hex digits>-<prefix>`.
 pub fn unique_path(prefix: &str) -> String {
     format!("/t-{:016x}-{prefix}", rand::random::<u64>())
