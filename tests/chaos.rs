@@ -2,7 +2,7 @@
 //! checked from the history they leave, Jepsen-style.
 //!
 //! Five workers loop `zkdemo lock -- sh -c '…'` (a driver thread restarts each one when it
-//! exits). Every command appends `start <token> <ns> <worker>` and `end <token> <ns> <worker>`
+//! exits). Every command appends `start <token> <worker> <ns>` and `end <token> <worker> <ns>`
 //! to one shared file, one O_APPEND write per line, so the file's order is the order of the
 //! writes. The fault thread appends what it does to the same file. Faults, at random:
 //! - SIGKILL a worker's zkdemo (its driver starts a new one);
@@ -81,11 +81,12 @@ fn signal(pid: i32, sig: i32) {
 
 /// The guarded command: its critical section is between its `start` and `end` lines. A
 /// SIGTERM (zkdemo stopping it when the lock is lost) ends it with an `end … term` line.
+/// The time comes last and may be missing: the same SIGTERM can kill `date` mid-line.
 const SCRIPT: &str = r#"t=$ZKDEMO_FENCING_TOKEN
-trap 'echo "end $t $(date +%s%N) $W term" >> "$F"; exit 143' TERM
-echo "start $t $(date +%s%N) $W" >> "$F"
+trap 'echo "end $t $W term $(date +%s%N)" >> "$F"; exit 143' TERM
+echo "start $t $W $(date +%s%N)" >> "$F"
 sleep 0.02
-echo "end $t $(date +%s%N) $W" >> "$F"
+echo "end $t $W $(date +%s%N)" >> "$F"
 trap - TERM"#;
 
 /// A worker slot: the zkdemo running now (its driver restarts it), and how its runs ended.
@@ -171,7 +172,7 @@ fn inside(file: &Path) -> Option<usize> {
         .lines()
         .rev()
         .find(|l| l.starts_with("start ") || l.starts_with("end "))?;
-    let w = last.strip_prefix("start ")?.rsplit(' ').next()?;
+    let w = last.strip_prefix("start ")?.split_whitespace().nth(1)?;
     w.strip_prefix('w')?.parse().ok()
 }
 
@@ -224,7 +225,7 @@ fn check(history: &str) -> Verdict {
                 paused.insert(w.to_string(), false);
             }
             ["kill", ..] | ["server", ..] => {}
-            ["start", t, _, w] => {
+            ["start", t, w, ..] => {
                 let t: i64 = t.parse().unwrap();
                 if t <= last_token {
                     v.violations.push(format!(
@@ -248,9 +249,10 @@ fn check(history: &str) -> Verdict {
                 *v.per_worker.entry(w.to_string()).or_default() += 1;
                 open = Some((t, w.to_string(), paused.get(*w).copied().unwrap_or(false)));
             }
-            ["end", t, _, w, rest @ ..] => {
+            ["end", t, w, rest @ ..] => {
                 let t: i64 = t.parse().unwrap();
-                if !rest.is_empty() {
+                let term = rest.first() == Some(&"term");
+                if term {
                     v.terminated += 1;
                 }
                 match &open {
@@ -258,7 +260,7 @@ fn check(history: &str) -> Verdict {
                         open = None;
                         closed = Some(t);
                     }
-                    None if closed == Some(t) && !rest.is_empty() => {}
+                    None if closed == Some(t) && term => {}
                     _ if overtaken.contains(&t) => v.fenced_writes += 1,
                     _ => v.violations.push(format!(
                         "line {}: end of {w} (token {t}) without its start being current: {open:?}",
@@ -460,19 +462,19 @@ fn lock_chaos_no_overlap_tokens_grow_everyone_progresses() {
 
 #[test]
 fn the_checker_catches_overlaps_and_stale_tokens() {
-    let ok = "start 5 0 w0\nend 5 0 w0\nstart 9 0 w1\nend 9 0 w1\n";
+    let ok = "start 5 w0 0\nend 5 w0 0\nstart 9 w1 0\nend 9 w1 0\n";
     assert!(check(ok).violations.is_empty());
     assert_eq!(check(ok).acquisitions, 2);
-    let overlap = "start 5 0 w0\nstart 9 0 w1\nend 9 0 w1\nend 5 0 w0\n";
+    let overlap = "start 5 w0 0\nstart 9 w1 0\nend 9 w1 0\nend 5 w0 0\n";
     assert_eq!(check(overlap).violations.len(), 2);
-    let stale = "start 9 0 w0\nend 9 0 w0\nstart 5 0 w1\nend 5 0 w1\n";
+    let stale = "start 9 w0 0\nend 9 w0 0\nstart 5 w1 0\nend 5 w1 0\n";
     assert_eq!(check(stale).violations.len(), 1);
     // A paused holder overtaken: excused, and its late end is fenced.
-    let paused = "start 5 0 w0\npause w0 1\nstart 9 0 w1\nend 9 0 w1\nresume w0 2\nend 5 0 w0\n";
+    let paused = "start 5 w0 0\npause w0 1\nstart 9 w1 0\nend 9 w1 0\nresume w0 2\nend 5 w0 0\n";
     let v = check(paused);
     assert!(v.violations.is_empty(), "{v:?}");
     assert_eq!((v.excused_pauses, v.fenced_writes), (1, 1));
     // A pause that came after the overlap does not excuse it.
-    let late = "start 5 0 w0\nstart 9 0 w1\npause w0 1\nend 9 0 w1\n";
+    let late = "start 5 w0 0\nstart 9 w1 0\npause w0 1\nend 9 w1 0\n";
     assert!(!check(late).violations.is_empty());
 }
