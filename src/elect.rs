@@ -6,7 +6,7 @@
 //! milliseconds). With a command, the command runs only while this process leads, and is
 //! stopped (as `lock` stops it) before anyone else can lead. `--observe` only watches.
 
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{Receiver, Sender};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Args;
@@ -15,7 +15,7 @@ use crate::cli::{parse_duration, GlobalArgs};
 use crate::exit::{self, Error};
 use crate::guard::{self, End, Held};
 use crate::output::{Event, Output};
-use crate::queue::{self, connect, default_id, name, Mine, Queue, Waited, Wake};
+use crate::queue::{self, connect, name, Contender, Mine, Waited, Wake};
 use crate::session::{
     self, parse_path_arg, Session, SessionConfig, SessionEvent, WatchEvent, ZkError,
 };
@@ -87,26 +87,16 @@ pub struct ElectArgs {
 }
 
 pub fn run(args: &ElectArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
-    let (tx, rx) = mpsc::channel();
-    let sig_tx = tx.clone();
-    let _signals = signals::subscribe(move |sig| {
-        let _ = sig_tx.send(Wake::Signal(sig));
-    });
     let cfg = SessionConfig::from_args(g);
     if args.observe {
+        let (tx, rx, _signals) = queue::channel();
         return observe(args, &cfg, out, rx, tx);
     }
-    let id = args.id.clone().unwrap_or_else(default_id);
-    let queue = Queue::new(&args.path, &id);
+    let c = Contender::new(&args.path, args.id.as_deref(), cfg);
     let mut n = Node {
         args,
-        id,
-        cfg,
         out,
-        rx,
-        tx,
-        session: None,
-        queue,
+        c,
         leading_since: None,
         rejoining: false,
     };
@@ -118,21 +108,14 @@ pub fn run(args: &ElectArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
         n.emit_resigned();
     }
     // Resign: closing the session deletes our node at once, within a deadline.
-    if let Some(s) = n.session.take() {
-        s.close_within(Duration::from_millis(600));
-    }
+    n.c.close();
     code
 }
 
 struct Node<'a> {
     args: &'a ElectArgs,
-    id: String,
-    cfg: SessionConfig,
     out: Output,
-    rx: Receiver<Wake>,
-    tx: Sender<Wake>,
-    session: Option<Session>,
-    queue: Queue,
+    c: Contender,
     leading_since: Option<Instant>,
     /// Set once we have been in the election: from then on an unreachable ZooKeeper is
     /// waited out (the node keeps trying), not an error.
@@ -161,13 +144,13 @@ impl Node<'_> {
             self.leading_since = Some(Instant::now());
             self.out.emit(
                 &Event::new("leader")
-                    .with("id", self.id.clone())
+                    .with("id", self.c.id.clone())
                     .with("path", self.args.path.clone())
                     .with("node", mine.name.clone())
                     .with("seq", mine.seq)
                     .with("fencing_token", mine.czxid)
                     .with("session", session::fmt_session_id(mine.session_id))
-                    .text(format!("node {} is the leader", self.id)),
+                    .text(format!("node {} is the leader", self.c.id)),
             );
             match self.lead(&mine) {
                 Term::Signal(sig) => return Ok(signals::exit_code(sig)),
@@ -176,18 +159,18 @@ impl Node<'_> {
                     // `resigned` first: once the node is deleted the next one may lead.
                     self.leading_since = None;
                     self.emit_resigned();
-                    let s = self.session.as_ref().expect("connected");
-                    if self.queue.leave(s).is_err() {
-                        self.replace_session();
+                    let s = self.c.session.as_ref().expect("connected");
+                    if self.c.queue.leave(s).is_err() {
+                        self.c.replace_session();
                     }
                 }
                 Term::Lost(why) => {
                     self.leading_since = None;
                     self.out.emit(
                         &Event::new("lost")
-                            .with("id", self.id.clone())
+                            .with("id", self.c.id.clone())
                             .with("reason", why.clone())
-                            .text(format!("node {} LOST leadership: {why}", self.id)),
+                            .text(format!("node {} LOST leadership: {why}", self.c.id)),
                     );
                     self.drop_place();
                 }
@@ -201,8 +184,8 @@ impl Node<'_> {
     fn emit_resigned(&self) {
         self.out.emit(
             &Event::new("resigned")
-                .with("id", self.id.clone())
-                .text(format!("node {} resigned", self.id)),
+                .with("id", self.c.id.clone())
+                .text(format!("node {} resigned", self.c.id)),
         );
     }
 
@@ -212,32 +195,25 @@ impl Node<'_> {
     /// behind our own ghost for ever. A healthy session deletes it; otherwise the session is
     /// closed (or, unreachable, left to expire) and a new one is made.
     fn drop_place(&mut self) {
-        let healthy = self.session.as_ref().is_some_and(|s| s.is_healthy());
+        let healthy = self.c.session.as_ref().is_some_and(|s| s.is_healthy());
         if healthy {
-            let s = self.session.as_ref().expect("connected");
-            if self.queue.leave(s).is_ok() {
+            let s = self.c.session.as_ref().expect("connected");
+            if self.c.queue.leave(s).is_ok() {
                 return;
             }
         }
-        self.replace_session();
-    }
-
-    fn replace_session(&mut self) {
-        self.queue.forget();
-        if let Some(s) = self.session.take() {
-            s.close_within(Duration::from_millis(300));
-        }
+        self.c.replace_session();
     }
 
     /// Join (with a new session when needed) and follow until we lead. `Err(code)`: exit.
     fn join_and_wait(&mut self) -> exit::Result<Result<Mine, i32>> {
         loop {
-            if self.session.is_none() {
-                match connect(&self.cfg, &self.tx) {
-                    Ok(s) => self.session = Some(s),
+            if self.c.session.is_none() {
+                match connect(&self.c.cfg, &self.c.tx) {
+                    Ok(s) => self.c.session = Some(s),
                     // A node that was in the election keeps trying, as the seed's nodes do.
                     Err(e) if self.rejoining => {
-                        log::warn!("node {}: {e}; trying again", self.id);
+                        log::warn!("node {}: {e}; trying again", self.c.id);
                         if let Some(sig) = self.sleep(Duration::from_secs(1)) {
                             return Ok(Err(signals::exit_code(sig)));
                         }
@@ -246,13 +222,13 @@ impl Node<'_> {
                     Err(e) => return Err(e),
                 }
             }
-            let s = self.session.as_ref().expect("connected");
-            let mine = match self.queue.join(s) {
+            let s = self.c.session.as_ref().expect("connected");
+            let mine = match self.c.queue.join(s) {
                 Ok(m) => m,
                 // No answer (or no session): a new session, and join again.
                 Err(queue::Error::Session(e)) if e.is_connection() || s.is_lost() => {
-                    log::warn!("node {}: cannot join ({e}); with a new session", self.id);
-                    self.replace_session();
+                    log::warn!("node {}: cannot join ({e}); with a new session", self.c.id);
+                    self.c.replace_session();
                     continue;
                 }
                 Err(e) => {
@@ -262,18 +238,18 @@ impl Node<'_> {
             self.rejoining = true;
             self.out.emit(
                 &Event::new("joined")
-                    .with("id", self.id.clone())
+                    .with("id", self.c.id.clone())
                     .with("node", mine.name.clone())
                     .with("seq", mine.seq)
                     .text(format!(
                         "node {} joined the election {} ({})",
-                        self.id, self.args.path, mine.name
+                        self.c.id, self.args.path, mine.name
                     )),
             );
-            let (out, id, path) = (self.out, self.id.clone(), self.args.path.clone());
+            let (out, id, path) = (self.out, self.c.id.clone(), self.args.path.clone());
             let mut last_leader = String::new();
-            let queue = &mut self.queue;
-            let waited = queue.wait_first(s, &self.rx, &self.tx, None, |pos| {
+            let queue = &mut self.c.queue;
+            let waited = queue.wait_first(s, &self.c.rx, &self.c.tx, None, |pos| {
                 if pos.head.name == last_leader {
                     return;
                 }
@@ -295,16 +271,18 @@ impl Node<'_> {
                 );
             });
             match waited {
-                Ok(Waited::First(_)) => return Ok(Ok(self.queue.mine().cloned().expect("joined"))),
+                Ok(Waited::First(_)) => {
+                    return Ok(Ok(self.c.queue.mine().cloned().expect("joined")))
+                }
                 Ok(Waited::Signal(sig)) => return Ok(Err(signals::exit_code(sig))),
                 Ok(Waited::TimedOut) => continue,
                 Ok(Waited::Lost(why)) => {
-                    log::warn!("node {}: lost our place ({why}); joining again", self.id);
+                    log::warn!("node {}: lost our place ({why}); joining again", self.c.id);
                     self.drop_place();
                 }
                 Err(queue::Error::Session(e)) if e.is_connection() => {
-                    log::warn!("node {}: {e}; joining again with a new session", self.id);
-                    self.replace_session();
+                    log::warn!("node {}: {e}; joining again with a new session", self.c.id);
+                    self.c.replace_session();
                 }
                 Err(e) => {
                     return Err(e.to_exit(&format!("following the election at {}", self.args.path)))
@@ -315,7 +293,7 @@ impl Node<'_> {
 
     /// One term as leader.
     fn lead(&mut self, mine: &Mine) -> Term {
-        let s = self.session.as_ref().expect("connected");
+        let s = self.c.session.as_ref().expect("connected");
         if !self.args.command.is_empty() {
             let env = vec![
                 ("ZKDEMO_ELECTION_PATH".to_owned(), self.args.path.clone()),
@@ -329,9 +307,9 @@ impl Node<'_> {
             let mut on_lost = |_: &str| {};
             return match guard::run(
                 s,
-                &self.queue,
-                &self.rx,
-                &self.tx,
+                &self.c.queue,
+                &self.c.rx,
+                &self.c.tx,
                 &self.args.command,
                 &env,
                 self.args.kill_grace,
@@ -349,7 +327,7 @@ impl Node<'_> {
             };
         }
         let until = self.args.lead.map(|d| Instant::now() + d);
-        match guard::hold(s, &self.queue, &self.rx, &self.tx, until) {
+        match guard::hold(s, &self.c.queue, &self.c.rx, &self.c.tx, until) {
             Held::Done => Term::Resign,
             Held::Signal(sig) => Term::Signal(sig),
             Held::Lost(why) => Term::Lost(why),
@@ -363,6 +341,7 @@ impl Node<'_> {
         let until = Instant::now() + d;
         loop {
             match self
+                .c
                 .rx
                 .recv_timeout(until.saturating_duration_since(Instant::now()))
             {

@@ -5,7 +5,6 @@
 //! `etcdctl lock`, and exits with its code. The recipe is in `queue`, the guarding of the
 //! command in `guard`.
 
-use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -14,8 +13,8 @@ use crate::cli::{parse_duration, GlobalArgs};
 use crate::exit::{self, Error};
 use crate::guard::{self, End, Held};
 use crate::output::{Event, Output};
-use crate::queue::{connect, default_id, Mine, Queue, Waited, Wake};
-use crate::session::{self, parse_path_arg, Session, SessionConfig};
+use crate::queue::{Contender, Mine, Waited, Wake};
+use crate::session::{self, parse_path_arg, SessionConfig};
 use crate::signals;
 
 const EXAMPLES: &str = "\
@@ -96,46 +95,25 @@ pub struct LockArgs {
 }
 
 pub fn run(args: &LockArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
-    let id = args.id.clone().unwrap_or_else(default_id);
-    let cfg = SessionConfig::from_args(g);
-    let (tx, rx) = mpsc::channel();
-    let sig_tx = tx.clone();
-    let _signals = signals::subscribe(move |sig| {
-        let _ = sig_tx.send(Wake::Signal(sig));
-    });
-    let queue = Queue::new(&args.path, &id);
+    let c = Contender::new(&args.path, args.id.as_deref(), SessionConfig::from_args(g));
     let mut w = Worker {
         args,
-        id,
-        cfg,
         out,
-        rx,
-        tx,
-        session: None,
-        queue,
+        c,
         holding_since: None,
     };
     let code = w.main();
-    // Closing the session deletes our node at once (no separate delete that a hung server
-    // could stall), and returns within its deadline, so Ctrl-C exits within a second.
     if let Some(since) = w.holding_since.take() {
         w.emit_released(since); // before the close that frees the lock: see `release`
     }
-    if let Some(s) = w.session.take() {
-        s.close_within(Duration::from_millis(600));
-    }
+    w.c.close();
     code
 }
 
 struct Worker<'a> {
     args: &'a LockArgs,
-    id: String,
-    cfg: SessionConfig,
     out: Output,
-    rx: Receiver<Wake>,
-    tx: Sender<Wake>,
-    session: Option<Session>,
-    queue: Queue,
+    c: Contender,
     /// Set while we hold the lock.
     holding_since: Option<Instant>,
 }
@@ -187,18 +165,10 @@ impl Worker<'_> {
         }
     }
 
-    fn session(&mut self) -> exit::Result<&Session> {
-        if self.session.is_none() {
-            self.session = Some(connect(&self.cfg, &self.tx)?);
-        }
-        Ok(self.session.as_ref().expect("just set"))
-    }
-
     /// A lost session is replaced on the next round.
     fn drop_session_if_lost(&mut self) {
-        if self.session.as_ref().is_some_and(|s| s.is_lost()) {
-            self.queue.forget();
-            self.session = None;
+        if self.c.session.as_ref().is_some_and(|s| s.is_lost()) {
+            self.c.replace_session();
         }
     }
 
@@ -211,9 +181,9 @@ impl Worker<'_> {
         } else {
             self.args.wait.map(|w| started + w)
         };
-        self.session()?;
-        let s = self.session.as_ref().expect("connected");
-        let joined = self.queue.join(s);
+        self.c.session()?;
+        let s = self.c.session.as_ref().expect("connected");
+        let joined = self.c.queue.join(s);
         let mine = match joined {
             Ok(m) => m,
             Err(_) if s.is_lost() => {
@@ -222,11 +192,12 @@ impl Worker<'_> {
             }
             Err(e) => return Err(e.to_exit(&format!("joining the queue at {}", self.args.path))),
         };
-        let (out, id, nonblock) = (self.out, self.id.clone(), self.args.nonblock);
+        let (out, id, nonblock) = (self.out, self.c.id.clone(), self.args.nonblock);
         let queue_path = self.args.path.clone();
         let waited = self
+            .c
             .queue
-            .wait_first(s, &self.rx, &self.tx, deadline, |pos| {
+            .wait_first(s, &self.c.rx, &self.c.tx, deadline, |pos| {
                 if nonblock {
                     return;
                 }
@@ -260,10 +231,10 @@ impl Worker<'_> {
                 };
                 self.out.emit(
                     &Event::new("gave_up")
-                        .with("id", self.id.clone())
+                        .with("id", self.c.id.clone())
                         .with("reason", why)
                         .with("waited_ms", started.elapsed().as_millis() as u64)
-                        .text(format!("worker {} gave up: {why}", self.id)),
+                        .text(format!("worker {} gave up: {why}", self.c.id)),
                 );
                 eprintln!("zkdemo: lock {} not acquired: {why}", self.args.path);
                 Ok(Took::GaveUp)
@@ -271,7 +242,7 @@ impl Worker<'_> {
             Ok(Waited::Signal(sig)) => Ok(Took::Signal(sig)),
             Ok(Waited::Lost(why)) => {
                 log::warn!("lost our place in the queue ({why}); queueing again");
-                self.queue.forget();
+                self.c.queue.forget();
                 self.drop_session_if_lost();
                 Ok(Took::Retry)
             }
@@ -282,7 +253,7 @@ impl Worker<'_> {
     fn emit_acquired(&self, mine: &Mine, waited: Duration) {
         self.out.emit(
             &Event::new("acquired")
-                .with("id", self.id.clone())
+                .with("id", self.c.id.clone())
                 .with("path", self.args.path.clone())
                 .with("node", mine.name.clone())
                 .with("seq", mine.seq)
@@ -291,7 +262,7 @@ impl Worker<'_> {
                 .with("waited_ms", waited.as_millis() as u64)
                 .text(format!(
                     "worker {} holds the lock {} (fencing token {})",
-                    self.id, self.args.path, mine.czxid
+                    self.c.id, self.args.path, mine.czxid
                 )),
         );
     }
@@ -299,9 +270,9 @@ impl Worker<'_> {
     fn emit_lost(&self, why: &str) {
         self.out.emit(
             &Event::new("lost")
-                .with("id", self.id.clone())
+                .with("id", self.c.id.clone())
                 .with("reason", why)
-                .text(format!("worker {} LOST the lock: {why}", self.id)),
+                .text(format!("worker {} LOST the lock: {why}", self.c.id)),
         );
     }
 
@@ -314,13 +285,13 @@ impl Worker<'_> {
         if let Some(since) = self.holding_since.take() {
             self.emit_released(since);
         }
-        let s = self.session.as_ref().expect("connected");
-        if let Err(e) = self.queue.leave(s) {
+        let s = self.c.session.as_ref().expect("connected");
+        if let Err(e) = self.c.queue.leave(s) {
             log::warn!("could not delete our lock node ({e}); closing the session to free it");
-            if let Some(s) = self.session.take() {
+            if let Some(s) = self.c.session.take() {
                 s.close_within(Duration::from_millis(600));
             }
-            self.queue.forget();
+            self.c.queue.forget();
         }
     }
 
@@ -328,11 +299,11 @@ impl Worker<'_> {
         let held = held_since.elapsed();
         self.out.emit(
             &Event::new("released")
-                .with("id", self.id.clone())
+                .with("id", self.c.id.clone())
                 .with("held_ms", held.as_millis() as u64)
                 .text(format!(
                     "worker {} released the lock after {}",
-                    self.id,
+                    self.c.id,
                     session::fmt_duration(held)
                 )),
         );
@@ -340,8 +311,14 @@ impl Worker<'_> {
 
     /// Worker mode: the critical section, `d` long.
     fn hold(&mut self, d: Duration) -> Held {
-        let s = self.session.as_ref().expect("connected");
-        guard::hold(s, &self.queue, &self.rx, &self.tx, Some(Instant::now() + d))
+        let s = self.c.session.as_ref().expect("connected");
+        guard::hold(
+            s,
+            &self.c.queue,
+            &self.c.rx,
+            &self.c.tx,
+            Some(Instant::now() + d),
+        )
     }
 
     /// Sleep, but wake for a signal.
@@ -349,6 +326,7 @@ impl Worker<'_> {
         let until = Instant::now() + d;
         loop {
             match self
+                .c
                 .rx
                 .recv_timeout(until.saturating_duration_since(Instant::now()))
             {
@@ -362,7 +340,7 @@ impl Worker<'_> {
     /// Command mode: run it while holding. On its exit, `run` closes the session (which frees
     /// the lock) and reports the release.
     fn guard_command(&mut self, mine: &Mine) -> exit::Result<i32> {
-        let s = self.session.as_ref().expect("connected");
+        let s = self.c.session.as_ref().expect("connected");
         let env = vec![
             ("ZKDEMO_LOCK_PATH".to_owned(), self.args.path.clone()),
             ("ZKDEMO_LOCK_NODE".to_owned(), mine.path.clone()),
@@ -372,7 +350,7 @@ impl Worker<'_> {
             ),
             ("ZKDEMO_FENCING_TOKEN".to_owned(), mine.czxid.to_string()),
         ];
-        let (out, id) = (self.out, self.id.clone());
+        let (out, id) = (self.out, self.c.id.clone());
         let mut on_lost = |why: &str| {
             out.emit(
                 &Event::new("lost")
@@ -385,9 +363,9 @@ impl Worker<'_> {
         };
         let end = guard::run(
             s,
-            &self.queue,
-            &self.rx,
-            &self.tx,
+            &self.c.queue,
+            &self.c.rx,
+            &self.c.tx,
             &self.args.command,
             &env,
             self.args.kill_grace,

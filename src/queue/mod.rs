@@ -13,7 +13,7 @@
 pub mod name;
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::exit;
 use crate::session::{self, CreateMode, Session, SessionConfig, SessionEvent, WatchEvent, ZkError};
@@ -51,6 +51,71 @@ pub fn connect(cfg: &SessionConfig, tx: &Sender<Wake>) -> exit::Result<Session> 
     Session::connect(cfg, move |ev| {
         let _ = tx.send(Wake::Session(ev));
     })
+}
+
+/// One event channel for a contender: its session, its watches and the signals (Ctrl-C,
+/// SIGTERM) all arrive on it. Keep the subscription alive as long as the receiver.
+pub fn channel() -> (Sender<Wake>, Receiver<Wake>, crate::signals::Subscription) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let sig_tx = tx.clone();
+    let sub = crate::signals::subscribe(move |sig| {
+        let _ = sig_tx.send(Wake::Signal(sig));
+    });
+    (tx, rx, sub)
+}
+
+/// What a lock worker and an election node share: an id, one event channel, a session made
+/// on first use (and again after `replace_session`), and our place in the queue.
+pub struct Contender {
+    pub id: String,
+    pub cfg: SessionConfig,
+    pub tx: Sender<Wake>,
+    pub rx: Receiver<Wake>,
+    pub session: Option<Session>,
+    pub queue: Queue,
+    _signals: crate::signals::Subscription,
+}
+
+impl Contender {
+    /// On `path`, as `id` (default: `<hostname>-<pid>`).
+    pub fn new(path: &str, id: Option<&str>, cfg: SessionConfig) -> Contender {
+        let id = id.map(str::to_owned).unwrap_or_else(default_id);
+        let (tx, rx, sub) = channel();
+        let queue = Queue::new(path, &id);
+        Contender {
+            id,
+            cfg,
+            tx,
+            rx,
+            session: None,
+            queue,
+            _signals: sub,
+        }
+    }
+
+    /// The session, connected now if there is none.
+    pub fn session(&mut self) -> exit::Result<&Session> {
+        if self.session.is_none() {
+            self.session = Some(connect(&self.cfg, &self.tx)?);
+        }
+        Ok(self.session.as_ref().expect("just set"))
+    }
+
+    /// Give up the session, and with it our node: the next `session()` connects a new one.
+    pub fn replace_session(&mut self) {
+        self.queue.forget();
+        if let Some(s) = self.session.take() {
+            s.close_within(Duration::from_millis(300));
+        }
+    }
+
+    /// Leave for good: closing the session deletes our node at once (no separate delete a
+    /// hung server could stall), within a deadline, so Ctrl-C exits within a second.
+    pub fn close(&mut self) {
+        if let Some(s) = self.session.take() {
+            s.close_within(Duration::from_millis(600));
+        }
+    }
 }
 
 /// Why a queue operation failed.
