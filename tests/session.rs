@@ -381,3 +381,41 @@ fn sigterm_removes_our_nodes_at_once_and_exits_fast_even_with_the_server_gone() 
     );
     println!("MEASURE exit with server hung: {took:?}");
 }
+
+/// A hung server noticed first by the probe, then by the crate (its connection drops, and it
+/// looks for another server while the ensemble elects a new leader): the session must not read
+/// as reconnected until the crate has a connection again. (Found by the election chaos run: a
+/// probe with nothing to probe counted as "alive", the owner was told Reconnected, its calls
+/// failed, and it waited for a Reconnected that had already come.)
+#[test]
+fn reconnected_means_calls_work_after_a_hung_then_dead_ensemble_leader() {
+    let mut zk = ensemble(200);
+    let cfg = config(&zk.connect_string(), Duration::from_secs(4));
+    let leader = zk.leader().expect("the ensemble has a leader");
+    // A session on the leader (the crate picks a server at random).
+    let (s, rx) = (0..30)
+        .map(|_| connect(&cfg))
+        .find(|(s, _)| server_of(&zk, s.id()) == leader)
+        .expect("a session on the leader within 30 tries");
+    // Hung: the probe notices first. Then dead: the crate's connection drops.
+    zk.pause(leader);
+    let paused = Instant::now();
+    let (at, ev) = next_event(&rx, Duration::from_secs(3));
+    assert!(matches!(ev, SessionEvent::Suspended { .. }), "{ev:?}");
+    let mut events = vec![(at - paused, ev)];
+    zk.kill(leader);
+    let outcome = loop {
+        let (at, ev) = next_event(&rx, Duration::from_secs(10));
+        events.push((at - paused, ev.clone()));
+        match ev {
+            SessionEvent::Suspended { .. } => {}
+            SessionEvent::Reconnected => break s.exists("/"),
+            SessionEvent::Lost { .. } => break Err(Error::Lost),
+        }
+    };
+    println!("MEASURE hung, then dead ensemble leader: events {events:?}");
+    assert!(
+        outcome.is_ok(),
+        "the first call after the last event failed: {outcome:?}; events {events:?}"
+    );
+}

@@ -595,8 +595,18 @@ impl Inner {
         self.fold_pings();
         let deadline = {
             let mut h = self.health();
-            if !matches!(h.link, Link::Up) {
-                return;
+            match h.link {
+                Link::Up => {}
+                // Suspended by a silent probe, and now the connection itself is down: only
+                // the crate's reconnect may end this suspension. (A probe answering from a
+                // server the crate is not connected to must not read as "reconnected": the
+                // owner would retry its calls on a dead connection and then wait for a
+                // Reconnected that had already been sent.)
+                Link::Suspended { by_probe: true } if !by_probe => {
+                    h.link = Link::Suspended { by_probe: false };
+                    return;
+                }
+                _ => return,
             }
             h.link = Link::Suspended { by_probe };
             h.last_heard + self.timeout()

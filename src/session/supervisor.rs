@@ -126,7 +126,8 @@ fn tick(inner: &Inner) {
     let timeout = inner.timeout();
     match link {
         Link::Up if last_heard.max(last_probe).elapsed() >= probe_interval(timeout) => {
-            if server_alive(inner, timeout) {
+            // Nothing to probe (no connection found): no news is no bad news.
+            if server_alive(inner, timeout) != Some(false) {
                 inner.health().last_probe = Instant::now();
             } else {
                 inner.suspend(
@@ -144,7 +145,7 @@ fn tick(inner: &Inner) {
                         fmt_duration(timeout)
                     ),
                 );
-            } else if by_probe && server_alive(inner, timeout) {
+            } else if by_probe && server_alive(inner, timeout) == Some(true) {
                 // The server answers again; our session has not been renewed by that.
                 resume(inner, false);
             }
@@ -191,14 +192,20 @@ fn lose(inner: &Inner, reason: String) {
 
 /// Probe the server(s) this session uses. Answers are shared between the sessions of one
 /// process (a benchmark may hold a thousand), so each server is asked at most once per
-/// interval.
-fn server_alive(inner: &Inner, timeout: Duration) -> bool {
+/// interval. None when there is nothing to probe: on an ensemble, while the crate has no
+/// connection (it is connecting elsewhere), or where /proc cannot tell which server it uses.
+/// That must never read as "alive": a session suspended by a probe would then read as
+/// reconnected while the crate has no connection at all.
+fn server_alive(inner: &Inner, timeout: Duration) -> Option<bool> {
     static RECENT: OnceLock<Mutex<HashMap<SocketAddr, Instant>>> = OnceLock::new();
     let recent = RECENT.get_or_init(Default::default);
     let interval = probe_interval(timeout);
     let limit = interval.min(Duration::from_secs(2));
     let targets = probe::targets(&inner.hosts);
-    targets.iter().all(|addr| {
+    if targets.is_empty() {
+        return None;
+    }
+    let all = targets.iter().all(|addr| {
         let fresh = recent
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -215,5 +222,6 @@ fn server_alive(inner: &Inner, timeout: Duration) -> bool {
                 .insert(*addr, Instant::now());
         }
         ok
-    })
+    });
+    Some(all)
 }
