@@ -30,8 +30,14 @@ included) or `unset KEY [KEY…]`; it is written at once and answered with the n
 line is answered with an error and the loop goes on; blank lines are skipped; end of input \
 (Ctrl-D) exits 0. The `> ` prompt is shown only when stdin is a terminal (and not with --json).\n\
 \n\
+A server restart or a lost session does not lose a write: every edit can be applied twice \
+with one result, so zkdemo reads and writes again once the session is back (or on a new \
+session). Only with --expect-version is a write cut off by the connection reported (exit 69: it \
+may or may not have been applied).\n\
+\n\
 Exit codes: 2 bad key=value (nothing sent), 65 document over 1,000,000 bytes or the node holds \
-data that is not key=value, 75 --expect-version did not match.")]
+data that is not key=value, 69 no server (within --connect-timeout), 75 --expect-version did \
+not match.")]
 pub struct SetArgs {
     /// key=value pairs to merge (the value may be empty or hold '='). None: read stdin.
     #[arg(value_name = "KEY=VALUE", conflicts_with = "raw")]
@@ -143,8 +149,58 @@ pub struct Written {
 /// How often to retry after losing a compare-and-set race before giving up.
 const MAX_ATTEMPTS: u32 = 100;
 
+/// How many sessions one edit may use: after an expiry (or an outage longer than the session
+/// timeout) the edit is redone on a new session, at most this many times.
+const MAX_SESSIONS: u32 = 3;
+
 /// Apply `edit` to `path` with a compare-and-set on its version, retrying on a conflict;
 /// create the node and its parents when missing. `expect`: write only at this version.
+///
+/// A connection error does not lose the edit. Every edit is idempotent (merging the same
+/// pairs, removing the same keys, or writing the same raw data twice gives one result), so
+/// after a connection error, when nobody can know whether the write was applied, we wait for
+/// the session to come back and read and write again; a lost session is replaced by a new one
+/// (`connect`). Not with `expect`: a redone write would find its own version and read as a
+/// conflict, so there a connection error during the write is reported (exit 69).
+pub fn apply_surviving(
+    session: &mut Session,
+    connect: impl Fn() -> exit::Result<Session>,
+    path: &str,
+    edit: &Edit,
+    expect: Option<i32>,
+) -> exit::Result<Written> {
+    let mut sessions = 1;
+    loop {
+        if session.is_lost() {
+            *session = connect()?;
+        }
+        match apply(session, path, edit, expect) {
+            Err(e) if session.is_lost() && expect.is_none() && sessions < MAX_SESSIONS => {
+                log::info!("{e}; the session is lost, redoing the edit on a new one");
+                sessions += 1;
+            }
+            r => return r,
+        }
+    }
+}
+
+/// Wait until `s` is in contact again after a connection error. Err when the session is lost
+/// (or no contact comes in twice the session timeout, which the session layer declares lost
+/// earlier anyway).
+fn wait_for_contact(s: &Session, e: &Error, what: &str) -> exit::Result<()> {
+    let give_up = std::time::Instant::now() + s.timeout() * 2;
+    log::debug!("{what}: {e}; waiting for the session to be in contact again");
+    while !s.is_healthy() {
+        if s.is_lost() || std::time::Instant::now() > give_up {
+            return Err(e.to_exit(what));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    Ok(())
+}
+
+/// One session's part of `apply_surviving`: retries conflicts and, while the session lives,
+/// connection errors.
 pub fn apply(s: &Session, path: &str, edit: &Edit, expect: Option<i32>) -> exit::Result<Written> {
     let conflict = |found: &str| {
         exit::Error::new(
@@ -155,12 +211,21 @@ pub fn apply(s: &Session, path: &str, edit: &Edit, expect: Option<i32>) -> exit:
             ),
         )
     };
-    for attempt in 0..MAX_ATTEMPTS {
+    let reading = format!("reading {path}");
+    let mut attempt = 0;
+    loop {
+        if attempt >= MAX_ATTEMPTS {
+            return Err(exit::Error::failure(format!(
+                "{path} changed under us {MAX_ATTEMPTS} times in a row; nothing was written, \
+                 try again"
+            )));
+        }
         if attempt > 0 {
             // Back off a little at random so that racing updaters stop colliding.
             let ms = rand::thread_rng().gen_range(0..=attempt.min(20) as u64);
             std::thread::sleep(Duration::from_millis(ms));
         }
+        attempt += 1;
         match s.get_data(path) {
             Ok((data, stat)) => {
                 if let Some(v) = expect {
@@ -190,6 +255,10 @@ pub fn apply(s: &Session, path: &str, edit: &Edit, expect: Option<i32>) -> exit:
                     }
                     // Someone wrote (or deleted) between our read and our write: read again.
                     Err(e) if e.is(ZkError::BadVersion) || e.is(ZkError::NoNode) => continue,
+                    // Applied or not, reading again tells (the edit is idempotent).
+                    Err(e) if e.is_connection() && expect.is_none() => {
+                        wait_for_contact(s, &e, &format!("writing {path}"))?;
+                    }
                     Err(e) => return Err(write_error(&e, path)),
                 }
             }
@@ -207,7 +276,8 @@ pub fn apply(s: &Session, path: &str, edit: &Edit, expect: Option<i32>) -> exit:
                             created: true,
                         })
                     }
-                    // Another updater created it first: merge into theirs.
+                    // Another updater created it first (or our own create went through before
+                    // the connection dropped): merge into what is there.
                     Err(e) if e.is(ZkError::NodeExists) => continue,
                     // A parent is missing (only the first write ever pays for this).
                     Err(e) if e.is(ZkError::NoNode) => {
@@ -215,19 +285,24 @@ pub fn apply(s: &Session, path: &str, edit: &Edit, expect: Option<i32>) -> exit:
                             Some((p, _)) if !p.is_empty() => p,
                             _ => "/",
                         };
-                        s.ensure_path(parent)
-                            .map_err(|e| e.to_exit(&format!("creating {parent}")))?;
-                        continue;
+                        match s.ensure_path(parent) {
+                            Ok(()) => continue,
+                            Err(e) if e.is_connection() => {
+                                wait_for_contact(s, &e, &format!("creating {parent}"))?
+                            }
+                            Err(e) => return Err(e.to_exit(&format!("creating {parent}"))),
+                        }
+                    }
+                    Err(e) if e.is_connection() => {
+                        wait_for_contact(s, &e, &format!("creating {path}"))?;
                     }
                     Err(e) => return Err(write_error(&e, path)),
                 }
             }
-            Err(e) => return Err(e.to_exit(&format!("reading {path}"))),
+            Err(e) if e.is_connection() => wait_for_contact(s, &e, &reading)?,
+            Err(e) => return Err(e.to_exit(&reading)),
         }
     }
-    Err(exit::Error::failure(format!(
-        "{path} changed under us {MAX_ATTEMPTS} times in a row; nothing was written, try again"
-    )))
 }
 
 /// A failed write; after a connection error we cannot know whether it was applied.
@@ -283,8 +358,8 @@ pub fn run_set(a: &SetArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::Re
     };
     // The pairs (or the raw text) alone too large: refuse before even connecting.
     doc::check_size(edit_len(&edit))?;
-    let s = connect(g)?;
-    let w = apply(&s, path, &edit, a.expect_version)?;
+    let mut s = connect(g)?;
+    let w = apply_surviving(&mut s, || connect(g), path, &edit, a.expect_version)?;
     out.emit(&set_event(path, &w));
     s.close();
     Ok(exit::OK)
@@ -302,8 +377,9 @@ pub fn run_unset(a: &UnsetArgs, path: &str, g: &GlobalArgs, out: Output) -> exit
     for k in &a.keys {
         doc::check_key(k).map_err(|e| exit::Error::usage(format!("{e}; nothing was sent")))?;
     }
-    let s = connect(g)?;
-    let w = apply(&s, path, &Edit::Unset(a.keys.clone()), a.expect_version)
+    let mut s = connect(g)?;
+    let edit = Edit::Unset(a.keys.clone());
+    let w = apply_surviving(&mut s, || connect(g), path, &edit, a.expect_version)
         .map_err(|e| with_path(e, path))?;
     out.emit(&set_event(path, &w));
     s.close();
@@ -416,10 +492,8 @@ fn interactive(path: &str, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
         }
         .and_then(|edit| {
             // A session lost earlier (a long server outage) is replaced for this line.
-            if session.is_lost() {
-                session = connect(g)?;
-            }
-            apply(&session, path, &edit, None).map_err(|e| with_path(e, path))
+            apply_surviving(&mut session, || connect(g), path, &edit, None)
+                .map_err(|e| with_path(e, path))
         });
         match answer {
             Ok(w) => out.emit(&set_event(path, &w)),

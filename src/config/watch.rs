@@ -140,6 +140,19 @@ impl Watcher<'_> {
         match (&last, &now) {
             (None, None) => {}
             (Some(l), Some(n)) if l.mzxid == n.mzxid => {}
+            // Older than what we printed: a new session (after an expiry) may land on a
+            // follower that is behind. Never print the past; the armed watch fires when that
+            // server catches up.
+            (Some(l), Some(n)) if l.czxid == n.czxid && n.mzxid < l.mzxid => {
+                log::debug!(
+                    "read version {} of {} after version {}: the server is behind; waiting",
+                    n.version,
+                    self.path,
+                    l.version
+                );
+                self.last = Some(last);
+                return;
+            }
             (Some(l), None) => {
                 self.out.emit(
                     &Event::new("config")
