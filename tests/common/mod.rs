@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -144,9 +144,20 @@ pub struct Proc {
 impl Proc {
     /// Spawn `cmd` with stdout and stderr piped (stdin is /dev/null).
     pub fn spawn(mut cmd: Command) -> Proc {
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.stdin(Stdio::null());
+        Proc::start(cmd)
+    }
+
+    /// `spawn`, with stdin a pipe for the test to write to (dropping it closes it).
+    pub fn spawn_with_stdin(mut cmd: Command) -> (Proc, ChildStdin) {
+        cmd.stdin(Stdio::piped());
+        let mut p = Proc::start(cmd);
+        let stdin = p.child.stdin.take().expect("piped stdin");
+        (p, stdin)
+    }
+
+    fn start(mut cmd: Command) -> Proc {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let desc = format!("{cmd:?}");
         let mut child =
             zkdemo::server::spawn_tied(cmd).unwrap_or_else(|e| panic!("cannot spawn {desc}: {e}"));
