@@ -94,6 +94,19 @@ fn all_benches_on_a_small_configuration() {
     // reply arrives, never by much.
     assert!(value(&f, "config 3 watchers: propagation p50") > -1.0);
     assert!(f["config 3 watchers: propagation p99"]["ratio"].is_number());
+    // The watch fires before the read that follows it returns.
+    let notified = value(
+        &f,
+        "config 3 watchers: notified (watch fired, before the read) p50",
+    );
+    assert!(notified > -1.0);
+    assert!(notified <= value(&f, "config 3 watchers: propagation p50"));
+    assert!(
+        value(
+            &f,
+            "config 3 watchers: all read at once (no set, no watch) p50"
+        ) > 0.0
+    );
 
     let cold = value(&f, "cost: cold start of `lock -n -- true` median");
     assert!(cold > value(&f, floor), "{cold}");

@@ -3,6 +3,15 @@
 //! what `zkdemo config watch` does: read with a data watch, and read again (re-arming it) each
 //! time it fires. A sample is the setter's acknowledgement → the last watcher's read of that
 //! version. Versions a watcher never read (two writes between its reads) are counted as missed.
+//!
+//! A second figure, `notified`, stops the clock when the last watcher's watch *fires* (in the
+//! session layer's callback, before the read): what the server and the crate's event delivery
+//! cost alone, and so the least any watcher that must read the new data could achieve.
+//!
+//! A third, `all read at once`, has no set and no watch: every watcher is told at one instant
+//! to read the node (a plain get_data through the same session layer), and the clock stops at
+//! the last answer. That is what W sessions reading at once cost on this machine, the least
+//! propagation can cost when each watcher must read after its notification.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -20,12 +29,15 @@ use crate::session::{Session, WatchEvent};
 const STALL: Duration = Duration::from_secs(30);
 
 enum Msg {
-    Fired(WatchEvent),
+    Fired(WatchEvent, Instant),
+    /// Read the node now (no watch) and say when the answer came.
+    Read(Sender<Instant>),
     Stop,
 }
 
-/// What a watcher tells the setter: (watcher, version read, when).
-type Seen = (usize, i32, Instant);
+/// What a watcher tells the setter: which watcher, the version it read, when the read
+/// returned, and when the watch that led to the read fired (None for the first read).
+type Seen = (usize, i32, Instant, Option<Instant>);
 
 fn watcher(
     i: usize,
@@ -37,10 +49,11 @@ fn watcher(
     missed: Arc<AtomicUsize>,
 ) {
     let mut last: Option<i32> = None;
+    let mut fired: Option<Instant> = None;
     loop {
         let fire = tx.clone();
         match s.get_data_w(&path, move |ev| {
-            let _ = fire.send(Msg::Fired(ev));
+            let _ = fire.send(Msg::Fired(ev, Instant::now()));
         }) {
             Ok((_, stat)) => {
                 let at = Instant::now();
@@ -51,17 +64,31 @@ fn watcher(
                 }
                 if last != Some(stat.version) {
                     last = Some(stat.version);
-                    let _ = seen.send((i, stat.version, at));
+                    let _ = seen.send((i, stat.version, at, fired));
                 }
             }
             Err(e) => log::warn!("config bench: watcher {i}: {e}"),
         }
-        match rx.recv() {
-            Ok(Msg::Fired(WatchEvent::SessionLost)) | Ok(Msg::Stop) | Err(_) => break,
-            Ok(Msg::Fired(_)) => {}
+        // Until the watch fires: the armed watch stays armed through plain reads.
+        loop {
+            match rx.recv() {
+                Ok(Msg::Fired(WatchEvent::SessionLost, _)) | Ok(Msg::Stop) | Err(_) => {
+                    s.close();
+                    return;
+                }
+                Ok(Msg::Fired(_, at)) => {
+                    fired = Some(at);
+                    break;
+                }
+                Ok(Msg::Read(done)) => {
+                    if let Err(e) = s.get_data(&path) {
+                        log::warn!("config bench: watcher {i}: {e}");
+                    }
+                    let _ = done.send(Instant::now());
+                }
+            }
         }
     }
-    s.close();
 }
 
 pub fn run(ctx: &Ctx, watchers: usize, sets: usize) -> exit::Result<Vec<Figure>> {
@@ -106,18 +133,22 @@ pub fn run(ctx: &Ctx, watchers: usize, sets: usize) -> exit::Result<Vec<Figure>>
     }
     // Every watcher has read the initial version (and armed its watch).
     let mut latest = vec![-1i32; watchers];
-    let wait_all = |latest: &mut Vec<i32>, v: i32| -> exit::Result<Instant> {
+    // Wait until every watcher has read version `v`: when the last read returned, and when
+    // the last watch fired.
+    let wait_all = |latest: &mut Vec<i32>, v: i32| -> exit::Result<(Instant, Option<Instant>)> {
         let mut last = None::<Instant>;
+        let mut last_fired = None::<Instant>;
         while latest.iter().any(|&l| l < v) {
-            let (i, version, at) = seen_rx
+            let (i, version, at, fired) = seen_rx
                 .recv_timeout(STALL)
                 .map_err(|_| stalled("config bench: watchers", STALL))?;
             latest[i] = latest[i].max(version);
             if version >= v {
                 last = Some(last.map_or(at, |l| l.max(at)));
+                last_fired = last_fired.max(fired);
             }
         }
-        Ok(last.unwrap_or_else(Instant::now))
+        Ok((last.unwrap_or_else(Instant::now), last_fired))
     };
     let initial = setter
         .get_data(&path)
@@ -126,6 +157,13 @@ pub fn run(ctx: &Ctx, watchers: usize, sets: usize) -> exit::Result<Vec<Figure>>
         .version;
     wait_all(&mut latest, initial)?;
     let mut prop = Vec::new();
+    let mut notified = Vec::new();
+    // After `acked`, in ms; negative when it came first (a watcher may read the new version
+    // before our own thread has the reply).
+    let since = |acked: Instant, t: Instant| match t.checked_duration_since(acked) {
+        Some(d) => ms(d),
+        None => -ms(acked.duration_since(t)),
+    };
     let what = format!("config, {watchers} watchers");
     for i in 0..sets {
         ctx.progress.step(&what, i, sets);
@@ -136,12 +174,30 @@ pub fn run(ctx: &Ctx, watchers: usize, sets: usize) -> exit::Result<Vec<Figure>>
             None,
         )?;
         let acked = Instant::now();
-        let all = wait_all(&mut latest, w.version)?;
-        prop.push(match all.checked_duration_since(acked) {
-            Some(d) => ms(d),
-            // A watcher may read the new version before our own thread has the reply.
-            None => -ms(acked.duration_since(all)),
-        });
+        let (all, fired) = wait_all(&mut latest, w.version)?;
+        prop.push(since(acked, all));
+        if let Some(f) = fired {
+            notified.push(since(acked, f));
+        }
+    }
+    // Everybody reads at once, no set, no watch firing.
+    let mut at_once = Vec::new();
+    let what = format!("config, {watchers} watchers reading at once");
+    for i in 0..sets {
+        ctx.progress.step(&what, i, sets);
+        let (done_tx, done_rx) = mpsc::channel();
+        let asked = Instant::now();
+        for s in &stops {
+            let _ = s.send(Msg::Read(done_tx.clone()));
+        }
+        let mut last = asked;
+        for _ in 0..watchers {
+            let t = done_rx
+                .recv_timeout(STALL)
+                .map_err(|_| stalled("config bench: reads", STALL))?;
+            last = last.max(t);
+        }
+        at_once.push(ms(last - asked));
     }
     for s in &stops {
         let _ = s.send(Msg::Stop);
@@ -155,6 +211,14 @@ pub fn run(ctx: &Ctx, watchers: usize, sets: usize) -> exit::Result<Vec<Figure>>
     if watchers == 100 {
         figs[1] = figs[1].clone().target(Target::RatioAtMost(3.0));
     }
+    figs.extend(p50_p99(
+        &format!("{name}: notified (watch fired, before the read)"),
+        &notified,
+    ));
+    figs.extend(p50_p99(
+        &format!("{name}: all read at once (no set, no watch)"),
+        &at_once,
+    ));
     figs.push(
         Figure::plain(
             &format!("{name}: versions missed"),
