@@ -14,12 +14,13 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use serde_json::Value;
 
 use crate::common::*;
-use crate::{chaos_seconds, one_at_a_time, seed, signal};
+use crate::history::{append, now_ns};
+use crate::workers::server_fault;
+use crate::{signal, Run};
 
 const INTERACTIVE: usize = 2;
 const ONE_SHOT: usize = 2;
@@ -59,14 +60,8 @@ fn last_state(events: &[Value]) -> (Option<(i64, Value)>, Vec<String>) {
 
 #[test]
 fn config_chaos_no_update_lost_and_every_watcher_ends_on_the_nodes_state() {
-    let _turn = one_at_a_time();
-    let seed = seed();
-    let seconds = chaos_seconds(40);
-    println!("CHAOS config seed {seed} (ZKDEMO_CHAOS_SEED={seed} replays the fault schedule)");
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut zk = ensemble(200);
-    let connect = zk.connect_string();
-    let path = unique_path("chaos-config");
+    let mut chaos = Run::start("config", 40);
+    let (connect, path, seconds) = (chaos.connect.clone(), chaos.path.clone(), chaos.seconds);
     let base = {
         let (connect, path) = (connect.clone(), path.clone());
         move || {
@@ -139,45 +134,43 @@ fn config_chaos_no_update_lost_and_every_watcher_ends_on_the_nodes_state() {
     thread::sleep(Duration::from_secs(2));
     let writing = |feeders: &Vec<thread::JoinHandle<()>>| feeders.iter().any(|f| !f.is_finished());
     while writing(&feeders) {
+        let (zk, rng, file) = (&mut chaos.zk, &mut chaos.rng, chaos.file.as_path());
         match rng.gen_range(0..4) {
             k @ (0 | 1) => {
-                let victim = if k == 0 {
-                    rng.gen_range(0..zk.len())
-                } else {
-                    match zk.leader() {
-                        Some(l) => l,
-                        None => continue,
+                if server_fault(zk, rng, k == 1, file) {
+                    if k == 0 {
+                        faults.restart_server += 1;
+                    } else {
+                        faults.kill_leader += 1;
                     }
-                };
-                zk.kill(victim);
-                thread::sleep(Duration::from_millis(rng.gen_range(500..2000)));
-                zk.start_node(victim).expect("the server comes back");
-                if k == 0 {
-                    faults.restart_server += 1;
-                } else {
-                    faults.kill_leader += 1;
                 }
             }
             k => {
                 // Past the 2 s session timeout: the session expires meanwhile.
-                let pid = if k == 2 {
+                let (who, pid) = if k == 2 {
                     faults.pause_watcher += 1;
-                    watchers[rng.gen_range(0..WATCHERS)].pid()
+                    let i = rng.gen_range(0..WATCHERS);
+                    (format!("watcher{i}"), watchers[i].pid())
                 } else {
                     faults.pause_updater += 1;
-                    updater_pids[rng.gen_range(0..INTERACTIVE)]
+                    let i = rng.gen_range(0..INTERACTIVE);
+                    (format!("u{i}"), updater_pids[i])
                 };
                 signal(pid as i32, libc::SIGSTOP);
+                append(file, &format!("pause {who} {}", now_ns()));
                 thread::sleep(Duration::from_millis(rng.gen_range(2500..4000)));
                 signal(pid as i32, libc::SIGCONT);
+                append(file, &format!("resume {who} {}", now_ns()));
             }
         }
-        thread::sleep(Duration::from_millis(rng.gen_range(500..2000)));
+        thread::sleep(Duration::from_millis(chaos.rng.gen_range(500..2000)));
     }
     for f in feeders {
         f.join().unwrap();
     }
-    zk.wait_ready(Duration::from_secs(30))
+    chaos
+        .zk
+        .wait_ready(Duration::from_secs(30))
         .expect("ensemble ready");
 
     // The interactive updaters answer every line, then exit 0 at the end of their input.
@@ -271,6 +264,12 @@ fn config_chaos_no_update_lost_and_every_watcher_ends_on_the_nodes_state() {
         failures.len(),
         answers,
         stat.version,
+    );
+    chaos.keep_if(
+        !missing.is_empty()
+            || !failures.is_empty()
+            || answers != vec![KEYS; INTERACTIVE]
+            || !watcher_problems.is_empty(),
     );
     assert!(missing.is_empty(), "keys lost: {missing:?}");
     assert!(

@@ -8,13 +8,12 @@
 use std::thread;
 use std::time::Duration;
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 
 use crate::common::*;
-use crate::history::{append, check, gaps, now_ns, p50_max, Cause, SCRIPT};
+use crate::history::{check, gaps, now_ns, p50_max, Cause, SCRIPT};
 use crate::workers::{inject, Workers};
-use crate::{chaos_seconds, one_at_a_time, seed};
+use crate::Run;
 
 const NODES: usize = 5;
 const SESSION_TIMEOUT: Duration = Duration::from_secs(2);
@@ -35,19 +34,9 @@ fn bound(cause: Cause) -> Duration {
 
 #[test]
 fn elect_chaos_one_leader_at_a_time_and_a_new_one_within_the_bound() {
-    let _turn = one_at_a_time();
-    let seed = seed();
-    let seconds = chaos_seconds(60);
-    println!("CHAOS elect seed {seed} (ZKDEMO_CHAOS_SEED={seed} replays the fault schedule)");
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut zk = ensemble(200);
-    let connect = zk.connect_string();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("history");
-    append(&file, &format!("server start {}", now_ns()));
-    let path = unique_path("chaos-elect");
-    let f = file.clone();
-    let workers = Workers::start(NODES, dir.path(), move |i| {
+    let mut run = Run::start("elect", 60);
+    let (connect, path, f) = (run.connect.clone(), run.path.clone(), run.file.clone());
+    let workers = Workers::start(NODES, run.dir.path(), move |i| {
         // Half the time --lead elapses before the command ends by itself.
         let lead = format!("{}ms", rand::thread_rng().gen_range(100..500));
         let mut cmd = zkdemo();
@@ -62,15 +51,16 @@ fn elect_chaos_one_leader_at_a_time_and_a_new_one_within_the_bound() {
         cmd
     });
 
-    let limit = Duration::from_secs(seconds);
-    let faults = inject(&mut zk, &workers, &file, &mut rng, seconds, limit, || true);
-    zk.wait_ready(Duration::from_secs(30))
+    let limit = Duration::from_secs(run.seconds);
+    let faults = inject(&mut run, &workers, limit, || true);
+    run.zk
+        .wait_ready(Duration::from_secs(30))
         .expect("ensemble ready");
     // The election goes on after the faults: someone leads again (an election that stood
     // still would show no vacancy at all, only a run that ends).
     let calm = now_ns();
     let recovered = eventually(bound(Cause::Server), || {
-        let h = std::fs::read_to_string(&file).ok()?;
+        let h = std::fs::read_to_string(&run.file).ok()?;
         h.lines()
             .filter_map(|l| l.strip_prefix("start "))
             .filter_map(|l| l.split_whitespace().nth(2)?.parse::<u128>().ok())
@@ -81,7 +71,7 @@ fn elect_chaos_one_leader_at_a_time_and_a_new_one_within_the_bound() {
     // Orphans of SIGKILLed nodes (300 ms commands) write their last line.
     thread::sleep(Duration::from_millis(500));
 
-    let history = std::fs::read_to_string(&file).unwrap();
+    let history = std::fs::read_to_string(&run.file).unwrap();
     let v = check(&history);
     // A participant that died up to a session timeout (and a second for slack) before a
     // vacancy may still be blocking the queue when it begins.
@@ -98,10 +88,11 @@ fn elect_chaos_one_leader_at_a_time_and_a_new_one_within_the_bound() {
         }
     };
     println!(
-        "CHAOS elect: {seconds} s, {faults}, leaderships checked {}, violations {} (paused \
+        "CHAOS elect: {} s, {faults}, leaderships checked {}, violations {} (paused \
          leaders overtaken {}, their late writes fenced {}, leader commands stopped by zkdemo \
          {}); new leader after a clean handover {}, after a participant fault {}, after a \
          server fault {}; per node {:?}; zkdemo exit codes per node {exits:?}",
+        run.seconds,
         v.acquisitions,
         v.violations.len(),
         v.excused_pauses,
@@ -125,12 +116,7 @@ fn elect_chaos_one_leader_at_a_time_and_a_new_one_within_the_bound() {
             )
         })
         .collect();
-    if !v.violations.is_empty()
-        || !slow.is_empty()
-        || std::env::var_os("ZKDEMO_CHAOS_KEEP").is_some()
-    {
-        println!("history and node stderr kept in {}", dir.keep().display());
-    }
+    run.keep_if(!v.violations.is_empty() || !slow.is_empty() || recovered.is_none());
     assert!(
         v.violations.is_empty(),
         "violations:\n{}",

@@ -6,13 +6,10 @@
 use std::thread;
 use std::time::Duration;
 
-use rand::rngs::StdRng;
-use rand::SeedableRng;
-
 use crate::common::*;
-use crate::history::{append, check, gaps, now_ns, p50_max, SCRIPT};
+use crate::history::{check, gaps, now_ns, p50_max, SCRIPT};
 use crate::workers::{inject, Workers};
-use crate::{chaos_seconds, one_at_a_time, seed};
+use crate::Run;
 
 const WORKERS: usize = 5;
 /// Acquisitions the run checks at least (faults go on until there are this many)...
@@ -22,19 +19,9 @@ const LIMIT: Duration = Duration::from_secs(200);
 
 #[test]
 fn lock_chaos_no_overlap_tokens_grow_everyone_progresses() {
-    let _turn = one_at_a_time();
-    let seed = seed();
-    let seconds = chaos_seconds(80);
-    println!("CHAOS lock seed {seed} (ZKDEMO_CHAOS_SEED={seed} replays the fault schedule)");
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut zk = ensemble(200);
-    let connect = zk.connect_string();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("history");
-    append(&file, &format!("server start {}", now_ns()));
-    let path = unique_path("chaos-lock");
-    let f = file.clone();
-    let workers = Workers::start(WORKERS, dir.path(), move |i| {
+    let mut run = Run::start("lock", 80);
+    let (connect, path, f) = (run.connect.clone(), run.path.clone(), run.file.clone());
+    let workers = Workers::start(WORKERS, run.dir.path(), move |i| {
         let mut cmd = zkdemo();
         cmd.args(["--zk", &connect, "--session-timeout", "2s"])
             .args(["--connect-timeout", "10s", "lock", "--path", &path])
@@ -50,31 +37,31 @@ fn lock_chaos_no_overlap_tokens_grow_everyone_progresses() {
     // Faults for `seconds`, and on until ACQUISITIONS are in the history (the suite promises
     // that many checked), but not past LIMIT.
     let started = now_ns();
+    let file = run.file.clone();
     let count = || {
         std::fs::read_to_string(&file)
             .map(|h| h.lines().filter(|l| l.starts_with("start ")).count())
             .unwrap_or(0)
     };
-    let faults = inject(&mut zk, &workers, &file, &mut rng, seconds, LIMIT, || {
-        count() >= ACQUISITIONS
-    });
+    let faults = inject(&mut run, &workers, LIMIT, || count() >= ACQUISITIONS);
     let fault_seconds = (now_ns() - started) as f64 / 1e9;
     // Let the workers finish a few more rounds on a healthy ensemble, then stop them.
-    zk.wait_ready(Duration::from_secs(30))
+    run.zk
+        .wait_ready(Duration::from_secs(30))
         .expect("ensemble ready");
     thread::sleep(Duration::from_secs(3));
     let exits = workers.stop();
     // Give orphans of SIGKILLed workers (20 ms commands) time to write their last line.
     thread::sleep(Duration::from_millis(300));
 
-    let history = std::fs::read_to_string(&file).unwrap();
+    let history = std::fs::read_to_string(&run.file).unwrap();
     let v = check(&history);
     let idle = p50_max(gaps(&history, 0).iter().map(|g| g.ms).collect()).unwrap_or_default();
     println!(
-        "CHAOS lock: {fault_seconds:.0} s, {faults}, acquisitions checked {}, violations {} (paused \
-         holders overtaken {}, their late writes fenced {}, commands stopped by zkdemo {}); \
-         lock free between holders p50 {:.0} ms, longest {:.0} ms; per worker {:?}; zkdemo \
-         exit codes per worker {exits:?}",
+        "CHAOS lock: {fault_seconds:.0} s, {faults}, acquisitions checked {}, violations {} \
+         (paused holders overtaken {}, their late writes fenced {}, commands stopped by zkdemo \
+         {}); lock free between holders p50 {:.0} ms, longest {:.0} ms; per worker {:?}; \
+         zkdemo exit codes per worker {exits:?}",
         v.acquisitions,
         v.violations.len(),
         v.excused_pauses,
@@ -84,9 +71,9 @@ fn lock_chaos_no_overlap_tokens_grow_everyone_progresses() {
         idle.1,
         v.per_worker,
     );
-    if !v.violations.is_empty() || std::env::var_os("ZKDEMO_CHAOS_KEEP").is_some() {
-        println!("history and worker stderr kept in {}", dir.keep().display());
-    }
+    let short =
+        v.acquisitions < ACQUISITIONS as u64 && std::env::var_os("ZKDEMO_CHAOS_SECONDS").is_none();
+    run.keep_if(!v.violations.is_empty() || short);
     assert!(
         v.violations.is_empty(),
         "violations:\n{}",
@@ -94,7 +81,7 @@ fn lock_chaos_no_overlap_tokens_grow_everyone_progresses() {
     );
     assert!(faults.total() > 0);
     assert!(
-        v.acquisitions >= ACQUISITIONS as u64 || std::env::var_os("ZKDEMO_CHAOS_SECONDS").is_some(),
+        !short,
         "only {} acquisitions in {fault_seconds:.0} s of faults",
         v.acquisitions
     );

@@ -23,7 +23,56 @@ mod history;
 mod lock;
 mod workers;
 
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
+
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+
+use common::{ensemble, unique_path, Cluster};
+use history::{append, now_ns};
+
+/// What every run starts with: its turn, a seeded fault schedule, an ensemble, a directory
+/// for the history (and the participants' logs), and a znode of its own.
+struct Run {
+    _turn: MutexGuard<'static, ()>,
+    seconds: u64,
+    rng: StdRng,
+    zk: Cluster,
+    connect: String,
+    dir: tempfile::TempDir,
+    file: PathBuf,
+    path: String,
+}
+
+impl Run {
+    fn start(name: &str, default_seconds: u64) -> Run {
+        let turn = one_at_a_time();
+        let seed = seed();
+        println!("CHAOS {name} seed {seed} (ZKDEMO_CHAOS_SEED={seed} replays the fault schedule)");
+        let zk = ensemble(200);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("history");
+        append(&file, &format!("server start {}", now_ns()));
+        Run {
+            _turn: turn,
+            seconds: chaos_seconds(default_seconds),
+            rng: StdRng::seed_from_u64(seed),
+            connect: zk.connect_string(),
+            zk,
+            dir,
+            file,
+            path: unique_path(&format!("chaos-{name}")),
+        }
+    }
+
+    /// Keep the history and the logs when asked to (ZKDEMO_CHAOS_KEEP) or when `failed`.
+    fn keep_if(self, failed: bool) {
+        if failed || std::env::var_os("ZKDEMO_CHAOS_KEEP").is_some() {
+            println!("history and logs kept in {}", self.dir.keep().display());
+        }
+    }
+}
 
 /// One chaos run at a time: each boots an ensemble and keeps both cores busy.
 fn one_at_a_time() -> MutexGuard<'static, ()> {

@@ -15,7 +15,7 @@ use rand::Rng;
 
 use crate::common::{children_of, eventually, Cluster};
 use crate::history::{append, inside, now_ns};
-use crate::signal;
+use crate::{signal, Run};
 
 /// A worker slot: the zkdemo running now (its driver restarts it), and how its runs ended.
 #[derive(Default)]
@@ -210,19 +210,29 @@ pub fn bounce_server(zk: &mut Cluster, i: usize, down: Duration, file: &Path) {
     append(file, &format!("server started {i} {}", now_ns()));
 }
 
+/// Kill a server, the ensemble's leader when `leader` (else one at random), and start it again
+/// after 0.5–2 s. False when no server said it leads.
+pub fn server_fault(zk: &mut Cluster, rng: &mut StdRng, leader: bool, file: &Path) -> bool {
+    let victim = if leader {
+        match zk.leader() {
+            Some(l) => l,
+            None => return false,
+        }
+    } else {
+        rng.gen_range(0..zk.len())
+    };
+    let down = Duration::from_millis(rng.gen_range(500..2000));
+    bounce_server(zk, victim, down, file);
+    true
+}
+
 /// The lock and election runs' faults, at random: SIGKILL a worker, SIGSTOP one past the 2 s
 /// session timeout (half the time the one inside its critical section: the case fencing
 /// tokens are for), kill and restart a server, kill the ensemble's leader. For `seconds`, and
-/// then on until `enough()` says so or `limit` has passed.
-pub fn inject(
-    zk: &mut Cluster,
-    ws: &Workers,
-    file: &Path,
-    rng: &mut StdRng,
-    seconds: u64,
-    limit: Duration,
-    enough: impl Fn() -> bool,
-) -> Faults {
+/// then on until `enough()` says so or `limit` has passed (the run's `seconds` at least).
+pub fn inject(run: &mut Run, ws: &Workers, limit: Duration, enough: impl Fn() -> bool) -> Faults {
+    let seconds = run.seconds;
+    let (zk, file, rng) = (&mut run.zk, run.file.as_path(), &mut run.rng);
     let n = ws.slots.len();
     let mut faults = Faults::default();
     let started = Instant::now();
@@ -251,24 +261,12 @@ pub fn inject(
                 }
             }
             k => {
-                let victim = if k == 2 {
-                    rng.gen_range(0..zk.len())
-                } else {
-                    match zk.leader() {
-                        Some(l) => l,
-                        None => continue,
+                if server_fault(zk, rng, k == 3, file) {
+                    if k == 2 {
+                        faults.restart_server += 1;
+                    } else {
+                        faults.kill_leader += 1;
                     }
-                };
-                bounce_server(
-                    zk,
-                    victim,
-                    Duration::from_millis(rng.gen_range(500..2000)),
-                    file,
-                );
-                if k == 2 {
-                    faults.restart_server += 1;
-                } else {
-                    faults.kill_leader += 1;
                 }
             }
         }
