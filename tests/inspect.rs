@@ -12,7 +12,7 @@ use zkdemo::session::{CreateMode, Session};
 
 mod common;
 
-use common::{session_config, shared, unique_path, Proc};
+use common::{session_config, shared, standalone, unique_path, Proc};
 
 // --- support ---------------------------------------------------------------------------------
 
@@ -543,4 +543,51 @@ fn kazoo_and_zkdemo_contenders_share_one_queue() {
         .unwrap_or_else(|| panic!("zkdemo lock did not acquire:\n{}", zd.transcript()));
     let ev = inspect_until(&path, "one contender", |ev| contenders(ev).len() == 1);
     assert_eq!(ids_roles(&ev), [("zd".to_owned(), "holder".to_owned())]);
+}
+
+/// `--watch` through a server restart and through a session expiry (a server paused past the
+/// session timeout): after each, a later change still shows, because the watches the server
+/// forgot are armed again (same session) or anew (new session).
+#[test]
+fn watch_recovers_after_a_server_restart_and_after_a_session_expiry() {
+    let mut c = standalone(200);
+    let zk = c.connect_string();
+    let path = unique_path("inspect-watch-recover");
+    let set = |data: &str| {
+        let s = Session::connect(&session_config(&zk, Duration::from_secs(4)), |_| {})
+            .expect("a session");
+        match s.exists(&path).unwrap() {
+            Some(_) => s
+                .set_data(&path, data.as_bytes().to_vec(), None)
+                .map(|_| ()),
+            None => s
+                .create(&path, data.as_bytes().to_vec(), CreateMode::Persistent)
+                .map(|_| ()),
+        }
+        .unwrap();
+        s.close();
+    };
+    let shows = |w: &Proc, a: &str| {
+        w.wait_for(
+            |e| e["event"] == "inspect" && e["paths"][0]["entries"]["a"] == a,
+            Duration::from_secs(20),
+        )
+        .unwrap_or_else(|| panic!("a={a} never shown:\n{}", w.transcript()))
+    };
+    set("a=1\n");
+    let mut cmd = zkdemo();
+    cmd.args(["--zk", &zk, "--session-timeout", "4s", "--json"])
+        .args(["inspect", "--watch", &path]);
+    let w = Proc::spawn(cmd);
+    shows(&w, "1");
+
+    c.restart(0).unwrap();
+    set("a=2\n");
+    shows(&w, "2");
+
+    c.pause(0);
+    std::thread::sleep(Duration::from_secs(5));
+    c.resume(0);
+    set("a=3\n");
+    shows(&w, "3");
 }
