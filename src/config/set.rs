@@ -188,15 +188,12 @@ pub fn apply_surviving(
 /// (or no contact comes in twice the session timeout, which the session layer declares lost
 /// earlier anyway).
 fn wait_for_contact(s: &Session, e: &Error, what: &str) -> exit::Result<()> {
-    let give_up = std::time::Instant::now() + s.timeout() * 2;
     log::debug!("{what}: {e}; waiting for the session to be in contact again");
-    while !s.is_healthy() {
-        if s.is_lost() || std::time::Instant::now() > give_up {
-            return Err(e.to_exit(what));
-        }
-        std::thread::sleep(Duration::from_millis(10));
+    if s.wait_healthy(s.timeout() * 2) {
+        Ok(())
+    } else {
+        Err(e.to_exit(what))
     }
-    Ok(())
 }
 
 /// One session's part of `apply_surviving`: retries conflicts and, while the session lives,

@@ -212,11 +212,19 @@ impl Queue {
                 Err(session::Error::Zk(ZkError::NoNode)) if tries < 5 => {
                     s.ensure_path(&self.path)?
                 }
-                Err(e) if e.is_connection() && !s.is_lost() && tries < 5 => {
-                    if let Some(found) = self.find_own(s)? {
-                        return Ok(found);
+                // The create may or may not have been applied: find out (once the session is
+                // back) before creating again, or we would queue behind our own ghost.
+                Err(e) if e.is_connection() && !s.is_lost() && tries < 5 => loop {
+                    if !s.wait_healthy(s.timeout()) {
+                        return Err(e.into());
                     }
-                }
+                    match self.find_own(s) {
+                        Ok(Some(found)) => return Ok(found),
+                        Ok(None) => break,
+                        Err(Error::Session(f)) if f.is_connection() && tries < 5 => tries += 1,
+                        Err(f) => return Err(f),
+                    }
+                },
                 Err(e) => return Err(e.into()),
             }
         }

@@ -318,6 +318,21 @@ impl Session {
         matches!(self.inner.health().link, Link::Lost | Link::Closed)
     }
 
+    /// After a connection error: wait until the session is in contact again (true), or is
+    /// lost or `limit` has passed (false).
+    pub fn wait_healthy(&self, limit: Duration) -> bool {
+        let end = Instant::now() + limit;
+        loop {
+            if self.is_healthy() {
+                return true;
+            }
+            if self.is_lost() || Instant::now() >= end {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// The ACL for nodes we create (`--acl`): by default open without `--auth`; with it, all
     /// rights for our identity and read for everyone.
     pub fn default_acl(&self) -> Vec<Acl> {
