@@ -183,6 +183,17 @@ fn assert_all_gone(pids: &[u32]) {
     }
 }
 
+/// The demo said it cleaned up, and did: its znodes and every process it started are gone.
+fn assert_cleaned_up(ev: &[Value], base: &str) {
+    let cleanup = ev
+        .iter()
+        .find(|e| e["event"] == "cleanup")
+        .expect("cleanup");
+    assert_eq!(cleanup["gone"], true, "{cleanup}");
+    assert_absent(base);
+    assert_all_gone(&started_pids(ev));
+}
+
 /// The path does not exist on the shared server.
 fn assert_absent(path: &str) {
     let mut cmd = zkdemo();
@@ -223,13 +234,7 @@ fn the_json_stream_shows_all_three_stories_told_right() {
     assert_eq!(start["zk"], zk.as_str());
     let base = start["base"].as_str().unwrap().to_owned();
     assert!(base.starts_with("/zkdemo-demo-"), "{base}");
-    let cleanup = ev
-        .iter()
-        .find(|e| e["event"] == "cleanup")
-        .expect("cleanup");
-    assert_eq!(cleanup["gone"], true, "{cleanup}");
-    assert_absent(&base);
-    assert_all_gone(&started_pids(&ev));
+    assert_cleaned_up(&ev, &base);
 }
 
 #[test]
@@ -311,13 +316,7 @@ fn ctrl_c_stops_everything_and_cleans_up() {
         ev.iter().all(|e| e["event"] != "summary"),
         "no verdict after Ctrl-C"
     );
-    let cleanup = ev
-        .iter()
-        .find(|e| e["event"] == "cleanup")
-        .expect("cleanup");
-    assert_eq!(cleanup["gone"], true, "{cleanup}");
-    assert_absent(&base);
-    assert_all_gone(&started_pids(&ev));
+    assert_cleaned_up(&ev, &base);
 }
 
 #[test]

@@ -13,10 +13,9 @@
 //! (`ZKDEMO_FENCING_TOKEN`, checked by the storage the command writes to) protects against
 //! that, as against any process pause.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{ChildStdin, Command};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -416,8 +415,8 @@ fn observer_sees_every_change_in_order() {
 /// A kazoo `Election` contender: prints `LEAD <ns>` when its function runs, and `RESIGN <ns>`
 /// when its stdin closes, just before the function returns (then kazoo deletes its node).
 struct Kazoo {
-    child: Child,
-    lines: mpsc::Receiver<String>,
+    proc: Proc,
+    stdin: Option<ChildStdin>,
 }
 
 const KAZOO: &str = r#"
@@ -439,43 +438,21 @@ print("DONE", time.time_ns(), flush=True)
 impl Kazoo {
     fn start(path: &str, id: &str) -> Kazoo {
         let mut cmd = Command::new(common::kazoo_python());
-        cmd.args(["-c", KAZOO, &zk(), path, id])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped());
-        let mut child = zkdemo::server::spawn_tied(cmd).expect("python with kazoo");
-        let out = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        thread::spawn(move || {
-            for l in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(l);
-            }
-        });
-        Kazoo { child, lines }
+        cmd.args(["-c", KAZOO, &zk(), path, id]);
+        let (proc, stdin) = Proc::spawn_with_stdin(cmd);
+        Kazoo {
+            proc,
+            stdin: Some(stdin),
+        }
     }
 
     /// The time (ns since the epoch) on the next line starting with `word`.
     fn says(&self, word: &str, limit: Duration) -> Option<u128> {
-        let deadline = Instant::now() + limit;
-        while let Ok(l) = self
-            .lines
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-        {
-            if let Some(t) = l.strip_prefix(word) {
-                return t.trim().parse().ok();
-            }
-        }
-        None
+        self.proc.wait_text(word, limit)?.trim().parse().ok()
     }
 
     fn resign(&mut self) {
-        drop(self.child.stdin.take());
-    }
-}
-
-impl Drop for Kazoo {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        drop(self.stdin.take());
     }
 }
 

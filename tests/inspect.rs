@@ -1,9 +1,7 @@
 //! `zkdemo inspect` against a real ZooKeeper, with real kazoo contenders: what it shows must
 //! match what the contenders themselves say (who holds, who leads).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{ChildStdin, Command};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -90,8 +88,8 @@ fn inspect_until(path: &str, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
 /// A kazoo contender in a python process. It prints `HOLD <id>` (lock) or `LEAD <id>`
 /// (election) when it gets there, and lets go when its stdin closes.
 struct Kazoo {
-    child: Child,
-    lines: mpsc::Receiver<String>,
+    proc: Proc,
+    stdin: Option<ChildStdin>,
 }
 
 const KAZOO: &str = r#"
@@ -116,46 +114,23 @@ zk.stop()
 impl Kazoo {
     fn start(kind: &str, path: &str, id: &str) -> Kazoo {
         let mut cmd = Command::new(common::kazoo_python());
-        cmd.args(["-c", KAZOO, &zk(), kind, path, id])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped());
-        // Tied: it dies with the test binary.
-        let mut child = zkdemo::server::spawn_tied(cmd).expect("python with kazoo");
-        let out = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        thread::spawn(move || {
-            for l in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(l);
-            }
-        });
-        Kazoo { child, lines }
+        cmd.args(["-c", KAZOO, &zk(), kind, path, id]);
+        let (proc, stdin) = Proc::spawn_with_stdin(cmd);
+        Kazoo {
+            proc,
+            stdin: Some(stdin),
+        }
     }
 
     /// Wait for a line starting with `word`; false when it does not come within `limit`.
     fn says(&self, word: &str, limit: Duration) -> bool {
-        let deadline = Instant::now() + limit;
-        while let Ok(l) = self
-            .lines
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-        {
-            if l.starts_with(word) {
-                return true;
-            }
-        }
-        false
+        self.proc.wait_text(word, limit).is_some()
     }
 
     /// Let go: close stdin, wait for the process to end.
     fn release(mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Kazoo {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        drop(self.stdin.take());
+        let _ = self.proc.wait_exit(Duration::from_secs(10));
     }
 }
 

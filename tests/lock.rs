@@ -131,32 +131,30 @@ fn run_workers(n: usize, rounds: u32) -> (Vec<Hold>, Vec<Duration>) {
     (h, handoffs)
 }
 
-#[test]
-fn three_workers_take_turns_in_queue_order_without_overlap() {
-    let (_, mut handoffs) = run_workers(3, 50);
+/// `run_workers` (which checks exclusion and queue order), then print the handoff against a
+/// raw round trip measured in the same run.
+fn measure_handoffs(n: usize, rounds: u32) {
+    let (_, mut handoffs) = run_workers(n, rounds);
     let rtt = raw_round_trip(&shared().connect_string());
     let (p50, p99) = (
         percentile(&mut handoffs, 0.5),
         percentile(&mut handoffs, 0.99),
     );
     println!(
-        "MEASURE lock handoff, 3 contenders x 50: p50 {p50:?} p99 {p99:?}; raw create+get {rtt:?}; p50/rtt {:.2}",
+        "MEASURE lock handoff, {n} contenders x {rounds}: p50 {p50:?} p99 {p99:?}; raw \
+         create+get {rtt:?}; p50/rtt {:.2}",
         p50.as_secs_f64() / rtt.as_secs_f64()
     );
 }
 
 #[test]
+fn three_workers_take_turns_in_queue_order_without_overlap() {
+    measure_handoffs(3, 50);
+}
+
+#[test]
 fn ten_contenders_hand_off_in_order() {
-    let (_, mut handoffs) = run_workers(10, 8);
-    let rtt = raw_round_trip(&shared().connect_string());
-    let (p50, p99) = (
-        percentile(&mut handoffs, 0.5),
-        percentile(&mut handoffs, 0.99),
-    );
-    println!(
-        "MEASURE lock handoff, 10 contenders x 8: p50 {p50:?} p99 {p99:?}; raw create+get {rtt:?}; p50/rtt {:.2}",
-        p50.as_secs_f64() / rtt.as_secs_f64()
-    );
+    measure_handoffs(10, 8);
 }
 
 #[test]

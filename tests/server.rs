@@ -353,14 +353,20 @@ fn cli_ensemble_keeps_a_given_data_dir() {
     }
 }
 
-#[test]
-fn cli_reports_a_server_that_dies() {
+/// `zkdemo --json server --port 0`, and its `ready` event.
+fn server_cli() -> (Proc, serde_json::Value) {
     let mut cmd = zkdemo();
     cmd.args(["--json", "server", "--port", "0"]);
-    let mut p = Proc::spawn(cmd);
+    let p = Proc::spawn(cmd);
     let ready = p
         .wait_event("ready", BOOT)
         .unwrap_or_else(|| panic!("no ready:\n{}", p.transcript()));
+    (p, ready)
+}
+
+#[test]
+fn cli_reports_a_server_that_dies() {
+    let (mut p, ready) = server_cli();
     let java = ready["servers"][0]["pid"].as_u64().unwrap() as u32;
     zkdemo::server::signal(java, libc::SIGKILL);
     let status = p
@@ -376,12 +382,7 @@ fn cli_reports_a_server_that_dies() {
 
 #[test]
 fn cli_killed_takes_its_servers_along() {
-    let mut cmd = zkdemo();
-    cmd.args(["--json", "server", "--port", "0"]);
-    let mut p = Proc::spawn(cmd);
-    let ready = p
-        .wait_event("ready", BOOT)
-        .unwrap_or_else(|| panic!("no ready:\n{}", p.transcript()));
+    let (mut p, ready) = server_cli();
     let java = ready["servers"][0]["pid"].as_u64().unwrap() as u32;
     let data_dir = ready["data_dir"].as_str().unwrap().to_owned();
     // SIGKILL: no cleanup code runs in zkdemo; PDEATHSIG must take the server down.

@@ -227,6 +227,18 @@ impl Proc {
     /// and consume up to it. Lines that do not match are skipped (still in `lines()`).
     /// None when `timeout` passes or stdout closes first.
     pub fn wait_for(&self, pred: impl Fn(&Value) -> bool, timeout: Duration) -> Option<Value> {
+        self.wait_line(|l| l.json.as_ref().is_some_and(&pred), timeout)
+            .and_then(|l| l.json)
+    }
+
+    /// Like `wait_for`, for plain text: the rest of the next line that starts with `prefix`.
+    pub fn wait_text(&self, prefix: &str, timeout: Duration) -> Option<String> {
+        self.wait_line(|l| l.text.starts_with(prefix), timeout)
+            .map(|l| l.text[prefix.len()..].to_owned())
+    }
+
+    /// The next line (after those earlier waits consumed) that satisfies `pred`.
+    fn wait_line(&self, pred: impl Fn(&Line) -> bool, timeout: Duration) -> Option<Line> {
         let deadline = Instant::now() + timeout;
         let (m, cv) = &*self.shared;
         let mut c = m.lock().unwrap();
@@ -234,10 +246,8 @@ impl Proc {
             while c.cursor < c.lines.len() {
                 let i = c.cursor;
                 c.cursor += 1;
-                if let Some(j) = &c.lines[i].json {
-                    if pred(j) {
-                        return Some(j.clone());
-                    }
+                if pred(&c.lines[i]) {
+                    return Some(c.lines[i].clone());
                 }
             }
             if c.stdout_done {
