@@ -351,19 +351,11 @@ impl Queue {
                 Ok((_, false)) => continue, // the predecessor left meanwhile: list again
                 Ok((pos, true)) => on_wait(&pos),
                 Err(Error::Gone) => return Ok(Waited::Lost("our node is gone".into())),
-                // A disconnect: the session layer tells us when it is back (or lost). If it
-                // says it is up already (the call failed just before it heard of the
-                // disconnect, or after it heard of the reconnect), try again shortly rather
-                // than wait for news that may have come and gone.
+                // A disconnect: the session layer tells us when it is back (or lost). Its
+                // events queue up on our channel, so one that came while the call was failing
+                // is still there.
                 Err(Error::Session(e)) if e.is_connection() && !s.is_lost() => {
-                    log::debug!("waiting for the session after: {e}");
-                    if s.is_healthy() {
-                        if deadline.is_some_and(|d| Instant::now() >= d) {
-                            return Ok(Waited::TimedOut);
-                        }
-                        std::thread::sleep(Duration::from_millis(50));
-                        continue;
-                    }
+                    log::debug!("waiting for the session after: {e}")
                 }
                 Err(Error::Session(session::Error::Lost)) => {
                     return Ok(Waited::Lost("the session is lost".into()))
