@@ -159,10 +159,7 @@ impl Node<'_> {
                     // `resigned` first: once the node is deleted the next one may lead.
                     self.leading_since = None;
                     self.emit_resigned();
-                    let s = self.c.session.as_ref().expect("connected");
-                    if self.c.queue.leave(s).is_err() {
-                        self.c.replace_session();
-                    }
+                    self.c.leave_or_replace();
                 }
                 Term::Lost(why) => {
                     self.leading_since = None;
@@ -172,7 +169,7 @@ impl Node<'_> {
                             .with("reason", why.clone())
                             .text(format!("node {} LOST leadership: {why}", self.c.id)),
                     );
-                    self.drop_place();
+                    self.c.leave_or_replace();
                 }
             }
             if self.args.count.is_some_and(|c| led >= c) {
@@ -187,22 +184,6 @@ impl Node<'_> {
                 .with("id", self.c.id.clone())
                 .text(format!("node {} resigned", self.c.id)),
         );
-    }
-
-    /// After losing our place: make sure no node of ours is left in the election. Forgetting
-    /// it is not enough while the session lives: a node we gave up on (our command stopped
-    /// while the server was out of reach, say) would stay at the head and we would queue
-    /// behind our own ghost for ever. A healthy session deletes it; otherwise the session is
-    /// closed (or, unreachable, left to expire) and a new one is made.
-    fn drop_place(&mut self) {
-        let healthy = self.c.session.as_ref().is_some_and(|s| s.is_healthy());
-        if healthy {
-            let s = self.c.session.as_ref().expect("connected");
-            if self.c.queue.leave(s).is_ok() {
-                return;
-            }
-        }
-        self.c.replace_session();
     }
 
     /// Join (with a new session when needed) and follow until we lead. `Err(code)`: exit.
@@ -278,7 +259,7 @@ impl Node<'_> {
                 Ok(Waited::TimedOut) => continue,
                 Ok(Waited::Lost(why)) => {
                     log::warn!("node {}: lost our place ({why}); joining again", self.c.id);
-                    self.drop_place();
+                    self.c.leave_or_replace();
                 }
                 Err(queue::Error::Session(e)) if e.is_connection() => {
                     log::warn!("node {}: {e}; joining again with a new session", self.c.id);

@@ -279,20 +279,13 @@ impl Worker<'_> {
     /// Worker mode: end the critical section, then delete our node and go on with the same
     /// session. `released` is emitted first: it marks the end of our hold, before the next
     /// waiter can possibly start (histories from several workers can be checked for overlap).
-    /// If the delete fails, the node goes with the session: close it (the next round makes a
-    /// new one).
+    /// If that fails, the node goes with the session (`Contender::leave_or_replace`; the next
+    /// round makes a new one).
     fn release(&mut self) {
         if let Some(since) = self.holding_since.take() {
             self.emit_released(since);
         }
-        let s = self.c.session.as_ref().expect("connected");
-        if let Err(e) = self.c.queue.leave(s) {
-            log::warn!("could not delete our lock node ({e}); closing the session to free it");
-            if let Some(s) = self.c.session.take() {
-                s.close_within(Duration::from_millis(600));
-            }
-            self.c.queue.forget();
-        }
+        self.c.leave_or_replace();
     }
 
     fn emit_released(&self, held_since: Instant) {

@@ -109,6 +109,22 @@ impl Contender {
         }
     }
 
+    /// Leave the queue (and stay ready to join again): delete our node; when the session is
+    /// not in contact or the delete fails, give up the session instead, which takes the node
+    /// with it (rather than wait out call deadlines), and the next `session()` connects anew.
+    /// Forgetting the node is not enough while the session lives: a node we gave up on (our
+    /// command stopped while the server was out of reach, say) would stay at the head and we
+    /// would queue behind our own ghost for ever.
+    pub fn leave_or_replace(&mut self) {
+        if let Some(s) = self.session.as_ref().filter(|s| s.is_healthy()) {
+            match self.queue.leave(s) {
+                Ok(()) => return,
+                Err(e) => log::warn!("could not delete our node ({e}); closing the session"),
+            }
+        }
+        self.replace_session();
+    }
+
     /// Leave for good: closing the session deletes our node at once (no separate delete a
     /// hung server could stall), within a deadline, so Ctrl-C exits within a second.
     pub fn close(&mut self) {
