@@ -143,3 +143,16 @@ fn proxy_passes_bytes_cuts_with_resets_and_blackholes() {
     assert!(connect(addr).is_err(), "nothing listens after drop");
     eprintln!("MEASURE proxy: cut of 2 connections took {cut_took:?}");
 }
+
+/// `cons` as ZooKeeper 3.8 answers it: the 4lw connection itself (no sid) is left out.
+#[test]
+fn cons_answers_give_session_ids_and_client_addresses() {
+    let answer = " /127.0.0.1:53790[0](queued=0,recved=1,sent=0)\n \
+        /127.0.0.1:53780[1](queued=0,recved=32,sent=37,sid=0x10000cd08c70000,lop=EXIS,\
+        est=1796081108234,to=5000,lcxid=0x1f,lzxid=0xe,lresp=13448749,llat=1,minlat=0,\
+        avglat=1,maxlat=7)\n\n";
+    assert_eq!(
+        common::parse_cons(answer),
+        [(0x10000cd08c70000, "127.0.0.1:53780".to_owned())]
+    );
+}

@@ -7,6 +7,7 @@
 pub mod proxy;
 
 use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -386,4 +387,101 @@ pub fn children_of(pid: u32) -> Vec<u32> {
         }
     }
     kids
+}
+
+/// The sessions server `addr` holds a connection for, from its `cons` answer: (session id,
+/// the client's address as the server sees it, `127.0.0.1:39512`). Connections without a
+/// session (our own 4lw question, a client still handshaking) are left out. Panics when the
+/// server does not answer.
+pub fn server_sessions(addr: &SocketAddr) -> Vec<(i64, String)> {
+    let answer = zkdemo::fourlw::ask(addr, "cons", Duration::from_secs(3))
+        .unwrap_or_else(|e| panic!("`cons` to {addr}: {e}"));
+    parse_cons(&answer)
+}
+
+/// `cons` lines look like
+/// ` /127.0.0.1:39512[1](queued=0,recved=9,sent=9,sid=0x1000a3f8c2e0000,lop=PING,...)`.
+pub fn parse_cons(answer: &str) -> Vec<(i64, String)> {
+    answer
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim().trim_start_matches('/');
+            let remote = l.split_once('[')?.0.to_owned();
+            let sid = l.split_once("sid=0x")?.1;
+            let end = sid.find([',', ')']).unwrap_or(sid.len());
+            let sid = u64::from_str_radix(&sid[..end], 16).ok()? as i64;
+            (sid != 0).then_some((sid, remote))
+        })
+        .collect()
+}
+
+/// The port of `host:port`.
+fn port_of(remote: &str) -> Option<u16> {
+    remote.rsplit_once(':')?.1.parse().ok()
+}
+
+/// Socket inodes of TCP connections from local port `local` to remote port `remote`
+/// (/proc/net/tcp and tcp6; Linux only).
+fn socket_inodes(local: u16, remote: u16) -> Vec<u64> {
+    let mut v = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let text = std::fs::read_to_string(table).unwrap_or_default();
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() < 10 {
+                continue;
+            }
+            let port = |a: &str| {
+                a.rsplit_once(':')
+                    .and_then(|(_, p)| u16::from_str_radix(p, 16).ok())
+            };
+            if port(f[1]) == Some(local) && port(f[2]) == Some(remote) {
+                if let Ok(inode) = f[9].parse::<u64>() {
+                    v.push(inode);
+                }
+            }
+        }
+    }
+    v
+}
+
+/// Socket inodes among the open files of `pid`.
+fn socket_inodes_of(pid: u32) -> Vec<u64> {
+    let Ok(rd) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    rd.flatten()
+        .filter_map(|e| std::fs::read_link(e.path()).ok())
+        .filter_map(|l| {
+            let l = l.to_string_lossy().into_owned();
+            l.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()
+        })
+        .collect()
+}
+
+/// The sessions (ids) that process `pid` holds on server `addr`: those of `server_sessions`
+/// whose connection is a socket of `pid` (a direct connection, no proxy between).
+pub fn sessions_of_pid(addr: &SocketAddr, pid: u32) -> Vec<i64> {
+    let mine = socket_inodes_of(pid);
+    server_sessions(addr)
+        .into_iter()
+        .filter(|(_, remote)| {
+            port_of(remote).is_some_and(|p| {
+                socket_inodes(p, addr.port())
+                    .iter()
+                    .any(|i| mine.contains(i))
+            })
+        })
+        .map(|(sid, _)| sid)
+        .collect()
+}
+
+/// The sessions on server `addr` whose connection comes from one of these local ports (a
+/// proxy's `upstream_ports()`: the clients behind that proxy).
+pub fn sessions_from_ports(addr: &SocketAddr, ports: &[u16]) -> Vec<i64> {
+    server_sessions(addr)
+        .into_iter()
+        .filter(|(_, remote)| port_of(remote).is_some_and(|p| ports.contains(&p)))
+        .map(|(sid, _)| sid)
+        .collect()
 }
