@@ -1,13 +1,220 @@
-//! Session lifecycle of whole zkdemo processes against real servers, and the fault-injecting
-//! proxy they use (`common::proxy::Proxy`).
+//! Session lifecycle of whole zkdemo processes against real servers: restarts, link cuts,
+//! half-open connections, long outages and a hung server, with the server's own view (`cons`)
+//! of how many sessions each process holds, and what each process costs while it waits.
+//!
+//! Every test runs its own standalone server (tick 250 ms: a 4 s session timeout is granted as
+//! asked) and prints `MEASURE` lines. Network faults come from `common::proxy::Proxy`.
 
 mod common;
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::Command;
+use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use common::proxy::Proxy;
+use common::*;
+use serde_json::Value;
+
+/// ZooKeeper's tick for every server here: sessions of 0.5 s to 5 s.
+const TICK_MS: u32 = 250;
+/// The session timeout every zkdemo process asks for.
+const SESSION: Duration = Duration::from_secs(4);
+/// What a busy 2-core machine adds on top of a protocol bound (JVM pauses, scheduling).
+const SLACK: Duration = Duration::from_secs(4);
+
+// --- processes -------------------------------------------------------------------------------
+
+/// `zkdemo --zk ZK --session-timeout 4s --json` and `extra` global options.
+fn zkdemo_on(zk: &str, extra: &[&str]) -> Command {
+    let mut c = zkdemo();
+    c.env_remove("ZKDEMO_AUTH")
+        .args(["--zk", zk, "--session-timeout", "4s", "--json"])
+        .args(extra);
+    c
+}
+
+/// A lock worker: `lock --path P --id ID --hold 300ms --pause 100ms`.
+fn lock_worker(zk: &str, path: &str, id: &str, global: &[&str]) -> Proc {
+    let mut c = zkdemo_on(zk, global);
+    c.args(["lock", "--path", path, "--id", id])
+        .args(["--hold", "300ms", "--pause", "100ms"]);
+    Proc::spawn(c)
+}
+
+/// An election node: `elect --path P --id ID [--lead D] [-- COMMAND…]`.
+fn elect_node(
+    zk: &str,
+    path: &str,
+    id: &str,
+    lead: Option<&str>,
+    command: &[&str],
+    global: &[&str],
+) -> Proc {
+    let mut c = zkdemo_on(zk, global);
+    c.args(["elect", "--path", path, "--id", id]);
+    if let Some(d) = lead {
+        c.args(["--lead", d]);
+    }
+    if !command.is_empty() {
+        c.arg("--").args(command);
+    }
+    Proc::spawn(c)
+}
+/// When `p` printed event `name` (and `pred` holds) after `after`: the first such line.
+fn event_after(
+    p: &Proc,
+    name: &str,
+    after: Instant,
+    pred: impl Fn(&Value) -> bool,
+) -> Option<Instant> {
+    p.lines().into_iter().find_map(|l| {
+        let j = l.json.as_ref()?;
+        (l.at > after && j["event"] == name && pred(j)).then_some(l.at)
+    })
+}
+
+/// The `session` field of `p`'s last `name` event before `t` and its first one after: whether a
+/// process kept its session across an outage.
+fn sessions_around(p: &Proc, name: &str, t: Instant) -> (Value, Value) {
+    let lines = p.lines();
+    let of = |l: &Line| {
+        l.json
+            .as_ref()
+            .filter(|j| j["event"] == name)
+            .map(|j| j["session"].clone())
+    };
+    let before = lines.iter().filter(|l| l.at <= t).rev().find_map(of);
+    let after = lines.iter().filter(|l| l.at > t).find_map(of);
+    (before.unwrap_or(Value::Null), after.unwrap_or(Value::Null))
+}
+
+/// Wait up to `limit` for `event_after`.
+fn wait_event_after(p: &Proc, name: &str, after: Instant, limit: Duration) -> Option<Instant> {
+    eventually(limit, || event_after(p, name, after, |_| true))
+}
+/// The index of the worker holding the lock now, by its own events: its last `acquired`,
+/// `released` or `lost` is `acquired`.
+fn holder(workers: &[&Proc]) -> Option<usize> {
+    workers.iter().position(|w| {
+        w.events()
+            .iter()
+            .rev()
+            .find_map(|e| match e["event"].as_str() {
+                Some(ev @ ("acquired" | "released" | "lost")) => Some(ev == "acquired"),
+                _ => None,
+            })
+            .unwrap_or(false)
+    })
+}
+// --- the server's view -----------------------------------------------------------------------
+
+/// Who to count sessions for: a name, and how to find its sessions on the server.
+struct Counted<'a> {
+    name: String,
+    sessions: Box<dyn Fn() -> Vec<i64> + 'a>,
+}
+
+/// A process connected straight to `addr`.
+fn by_pid<'a>(name: &str, addr: SocketAddr, pid: u32) -> Counted<'a> {
+    Counted {
+        name: format!("{name} (pid {pid})"),
+        sessions: Box::new(move || sessions_of_pid(&addr, pid)),
+    }
+}
+
+/// The one process behind `proxy`.
+fn by_proxy<'a>(name: &str, addr: SocketAddr, proxy: &'a Proxy) -> Counted<'a> {
+    Counted {
+        name: format!("{name} (via proxy {})", proxy.addr()),
+        sessions: Box::new(move || sessions_from_ports(&addr, &proxy.upstream_ports())),
+    }
+}
+
+/// Each of `who` holds exactly one session on the server within `settle`, and still exactly one
+/// at every look (every 250 ms) for `stay` after that. Returns a description of what went wrong.
+fn one_session_each(
+    addr: SocketAddr,
+    who: &[Counted],
+    settle: Duration,
+    stay: Duration,
+) -> Result<(), String> {
+    let counts = || who.iter().map(|w| (w.sessions)()).collect::<Vec<_>>();
+    let t = Instant::now();
+    let ok = |c: &[Vec<i64>]| c.iter().all(|s| s.len() == 1);
+    let first = eventually(settle, || {
+        let c = counts();
+        ok(&c).then_some(c)
+    });
+    let describe = |c: &[Vec<i64>]| {
+        who.iter()
+            .zip(c)
+            .map(|(w, s)| {
+                let ids: Vec<String> = s.iter().map(|x| format!("0x{x:x}")).collect();
+                format!("{}: {} session(s) [{}]", w.name, s.len(), ids.join(" "))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let Some(first) = first else {
+        let c = counts();
+        return Err(format!(
+            "not one session per process within {settle:?}: {}\nall sessions on the server: {:?}",
+            describe(&c),
+            all_sessions(addr)
+        ));
+    };
+    eprintln!(
+        "MEASURE one session each after {:?}: {}",
+        t.elapsed(),
+        describe(&first)
+    );
+    let until = Instant::now() + stay;
+    while Instant::now() < until {
+        let c = counts();
+        if !ok(&c) {
+            return Err(format!(
+                "one session per process at first, then not ({:?} later): {}\nall sessions: {:?}",
+                t.elapsed(),
+                describe(&c),
+                all_sessions(addr)
+            ));
+        }
+        // The same sessions, too: a process that swapped its session for another is fine, but
+        // say so.
+        if c != first {
+            eprintln!("MEASURE sessions changed: {}", describe(&c));
+        }
+        sleep(Duration::from_millis(250));
+    }
+    Ok(())
+}
+
+/// Every session on the server, for messages: `0x… from 127.0.0.1:port`.
+fn all_sessions(addr: SocketAddr) -> String {
+    server_sessions(&addr)
+        .iter()
+        .map(|(sid, remote)| format!("0x{sid:x} from {remote}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Panic with every problem found, and the transcripts of `procs`.
+fn verdict(problems: &[String], procs: &[(&str, &Proc)]) {
+    if problems.is_empty() {
+        return;
+    }
+    let mut msg = format!(
+        "{} problem(s):\n- {}\n",
+        problems.len(),
+        problems.join("\n- ")
+    );
+    for (name, p) in procs {
+        msg.push_str(&format!("\n=== {name} ===\n{}\n", p.transcript()));
+    }
+    panic!("{msg}");
+}
 
 // --- the proxy itself ------------------------------------------------------------------------
 
@@ -155,4 +362,182 @@ fn cons_answers_give_session_ids_and_client_addresses() {
         common::parse_cons(answer),
         [(0x10000cd08c70000, "127.0.0.1:53780".to_owned())]
     );
+}
+
+// --- a, b: a standalone restart shorter than the session timeout ------------------------------
+
+/// Stop the server, wait 1.5 s, start it again with its data; returns (stopped, back).
+fn restart_quickly(zk: &mut Cluster) -> (Instant, Instant) {
+    zk.stop(0);
+    let stopped = Instant::now();
+    sleep(Duration::from_millis(1500));
+    zk.start_node(0).expect("the server starts again");
+    (stopped, Instant::now())
+}
+
+/// (a) The server stopped and started again with its data, down for less than the session
+/// timeout, under two lock workers: each acquires again within a session timeout (+ slack) of
+/// the server's return, and the server then sees exactly one session per process.
+#[test]
+fn lock_workers_acquire_again_after_a_short_restart_with_one_session_each() {
+    let mut zk = standalone(TICK_MS);
+    let addr = zk.addr(0);
+    let path = unique_path("restart-lock");
+    let workers: Vec<Proc> = (0..2)
+        .map(|i| lock_worker(&addr.to_string(), &path, &format!("w{i}"), &[]))
+        .collect();
+    for w in &workers {
+        if w.wait_event("acquired", Duration::from_secs(20)).is_none() {
+            panic!("no first acquisition:\n{}", w.transcript());
+        }
+    }
+    let (stopped, back) = restart_quickly(&mut zk);
+    eprintln!("MEASURE server down for {:?}", back - stopped);
+    let mut problems = Vec::new();
+    for (i, w) in workers.iter().enumerate() {
+        match wait_event_after(w, "acquired", back, SESSION + SLACK) {
+            Some(at) => eprintln!(
+                "MEASURE w{i} acquires {:?} after the server is back (session {:?} then {:?})",
+                at - back,
+                sessions_around(w, "acquired", back).0,
+                sessions_around(w, "acquired", back).1
+            ),
+            None => problems.push(format!(
+                "w{i} did not acquire within {:?} of the server's return",
+                SESSION + SLACK
+            )),
+        }
+    }
+    // The server's view, also (above all) when something failed already.
+    {
+        let who: Vec<Counted> = workers
+            .iter()
+            .enumerate()
+            .map(|(i, w)| by_pid(&format!("w{i}"), addr, w.pid()))
+            .collect();
+        if let Err(e) = one_session_each(addr, &who, Duration::from_secs(5), Duration::from_secs(3))
+        {
+            problems.push(e);
+        }
+    }
+    if problems.is_empty() {
+        // And the lock still goes round.
+        let now = Instant::now();
+        for (i, w) in workers.iter().enumerate() {
+            if wait_event_after(w, "acquired", now, Duration::from_secs(5)).is_none() {
+                problems.push(format!("w{i} stopped acquiring after the session check"));
+            }
+        }
+    }
+    verdict(&problems, &[("w0", &workers[0]), ("w1", &workers[1])]);
+}
+
+/// (b) The same restart under three rotating election nodes: each leads again, one session
+/// per process.
+#[test]
+fn election_nodes_lead_again_after_a_short_restart_with_one_session_each() {
+    let mut zk = standalone(TICK_MS);
+    let addr = zk.addr(0);
+    let s = addr.to_string();
+    // Three bare nodes, each resigning after 500 ms and queueing again: leadership rotates.
+    // (A leader command would not rotate: --lead does not apply to it.)
+    let path = unique_path("restart-elect");
+    let nodes: Vec<(String, Proc)> = (0..3)
+        .map(|i| {
+            let id = format!("n{i}");
+            let p = elect_node(&s, &path, &id, Some("500ms"), &[], &[]);
+            (id, p)
+        })
+        .collect();
+    // Leadership goes round: each leads once before the restart.
+    for (_, n) in &nodes {
+        if n.wait_event("leader", Duration::from_secs(20)).is_none() {
+            panic!("never led before the restart:\n{}", n.transcript());
+        }
+    }
+    let (stopped, back) = restart_quickly(&mut zk);
+    eprintln!("MEASURE server down for {:?}", back - stopped);
+    // One session timeout, one rotation of three 500 ms terms, and slack.
+    let limit = SESSION + Duration::from_millis(1500) + SLACK;
+    let mut problems = Vec::new();
+    for (id, n) in &nodes {
+        match wait_event_after(n, "leader", back, limit) {
+            Some(at) => eprintln!(
+                "MEASURE {id} leads {:?} after the server is back (session {:?} then {:?})",
+                at - back,
+                sessions_around(n, "leader", back).0,
+                sessions_around(n, "leader", back).1
+            ),
+            None => problems.push(format!(
+                "{id} did not lead within {limit:?} of the server's return"
+            )),
+        }
+    }
+    // The server's view, also (above all) when something failed already.
+    let who: Vec<Counted> = nodes
+        .iter()
+        .map(|(id, n)| by_pid(id, addr, n.pid()))
+        .collect();
+    if let Err(e) = one_session_each(addr, &who, Duration::from_secs(5), Duration::from_secs(3)) {
+        problems.push(e);
+    }
+    let named: Vec<(&str, &Proc)> = nodes.iter().map(|(id, p)| (id.as_str(), p)).collect();
+    verdict(&problems, &named);
+}
+
+// --- c: the holder's link cut and healed within the session timeout --------------------------
+
+/// (c) The holder's link reset and refused for 1 s (well within the session timeout), then
+/// healed: both workers acquire again, one session per process (counted behind each proxy).
+#[test]
+fn holder_link_cut_and_healed_within_the_timeout_both_acquire_again_one_session_each() {
+    let zk = standalone(TICK_MS);
+    let addr = zk.addr(0);
+    let path = unique_path("cut-holder");
+    let proxies = [Proxy::start(addr), Proxy::start(addr)];
+    let workers: Vec<Proc> = proxies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| lock_worker(&p.addr().to_string(), &path, &format!("w{i}"), &[]))
+        .collect();
+    for w in &workers {
+        if w.wait_event("acquired", Duration::from_secs(20)).is_none() {
+            panic!("no first acquisition:\n{}", w.transcript());
+        }
+    }
+    let refs: Vec<&Proc> = workers.iter().collect();
+    let h = eventually(Duration::from_secs(5), || holder(&refs)).expect("someone holds the lock");
+    proxies[h].cut();
+    let cut = Instant::now();
+    eprintln!("MEASURE cut w{h}'s link (it held the lock)");
+    sleep(Duration::from_secs(1));
+    proxies[h].heal();
+    let healed = Instant::now();
+    let mut problems = Vec::new();
+    for (i, w) in workers.iter().enumerate() {
+        match wait_event_after(w, "acquired", healed, SESSION + SLACK) {
+            Some(at) => eprintln!(
+                "MEASURE w{i} acquires {:?} after the heal ({:?} after the cut)",
+                at - healed,
+                at - cut
+            ),
+            None => problems.push(format!(
+                "w{i} did not acquire within {:?} of the heal",
+                SESSION + SLACK
+            )),
+        }
+    }
+    // The server's view, also (above all) when something failed already.
+    {
+        let who: Vec<Counted> = proxies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| by_proxy(&format!("w{i}"), addr, p))
+            .collect();
+        if let Err(e) = one_session_each(addr, &who, Duration::from_secs(5), Duration::from_secs(3))
+        {
+            problems.push(e);
+        }
+    }
+    verdict(&problems, &[("w0", &workers[0]), ("w1", &workers[1])]);
 }
