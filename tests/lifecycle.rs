@@ -9,9 +9,10 @@ mod common;
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
 use std::process::Command;
 use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::proxy::Proxy;
 use common::*;
@@ -62,6 +63,39 @@ fn elect_node(
     }
     Proc::spawn(c)
 }
+
+/// `config --path P watch`, returned once it printed the initial state.
+fn config_watch(zk: &str, path: &str, global: &[&str]) -> Proc {
+    let mut c = zkdemo_on(zk, global);
+    c.args(["config", "--path", path, "watch"]);
+    let p = Proc::spawn(c);
+    if p.wait_for(
+        |j| j["event"] == "config" && j["initial"] == true,
+        Duration::from_secs(20),
+    )
+    .is_none()
+    {
+        panic!("the watcher printed no initial state:\n{}", p.transcript());
+    }
+    p
+}
+
+/// `zkdemo --zk SERVER config --path P set k=v`, straight to the server; panics on failure.
+fn config_set(server: SocketAddr, path: &str, kv: &str) {
+    let mut c = zkdemo();
+    c.env_remove("ZKDEMO_AUTH").args([
+        "--zk",
+        &server.to_string(),
+        "config",
+        "--path",
+        path,
+        "set",
+        kv,
+    ]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert!(st.success(), "config set {kv}: {}", p.transcript());
+}
+
 /// When `p` printed event `name` (and `pred` holds) after `after`: the first such line.
 fn event_after(
     p: &Proc,
@@ -94,6 +128,20 @@ fn sessions_around(p: &Proc, name: &str, t: Instant) -> (Value, Value) {
 fn wait_event_after(p: &Proc, name: &str, after: Instant, limit: Duration) -> Option<Instant> {
     eventually(limit, || event_after(p, name, after, |_| true))
 }
+
+/// Wait up to `limit` for a `config` change event whose data has `key` = `value`.
+fn wait_config(
+    p: &Proc,
+    key: &str,
+    value: &str,
+    after: Instant,
+    limit: Duration,
+) -> Option<Instant> {
+    eventually(limit, || {
+        event_after(p, "config", after, |j| j["data"][key] == value)
+    })
+}
+
 /// The index of the worker holding the lock now, by its own events: its last `acquired`,
 /// `released` or `lost` is `acquired`.
 fn holder(workers: &[&Proc]) -> Option<usize> {
@@ -108,6 +156,12 @@ fn holder(workers: &[&Proc]) -> Option<usize> {
             .unwrap_or(false)
     })
 }
+
+/// Still running (not exited, not a zombie).
+fn running(p: &mut Proc) -> bool {
+    p.wait_exit(Duration::ZERO).is_none()
+}
+
 // --- the server's view -----------------------------------------------------------------------
 
 /// Who to count sessions for: a name, and how to find its sessions on the server.
@@ -214,6 +268,51 @@ fn verdict(problems: &[String], procs: &[(&str, &Proc)]) {
         msg.push_str(&format!("\n=== {name} ===\n{}\n", p.transcript()));
     }
     panic!("{msg}");
+}
+
+// --- what a process costs --------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    at: Instant,
+    /// utime + stime, in clock ticks.
+    cpu: u64,
+    threads: u64,
+    fds: usize,
+}
+
+fn sample(pid: u32) -> Option<Sample> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    if rest.first() == Some(&"Z") {
+        return None;
+    }
+    // Fields after the command name start at field 3 (state): utime is 14, stime 15.
+    let cpu = rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let threads = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))?
+        .trim()
+        .parse()
+        .ok()?;
+    let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?.count();
+    Some(Sample {
+        at: Instant::now(),
+        cpu,
+        threads,
+        fds,
+    })
+}
+
+fn clock_ticks_per_second() -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if t > 0 {
+        t as u64
+    } else {
+        100
+    }
 }
 
 // --- the proxy itself ------------------------------------------------------------------------
@@ -540,4 +639,508 @@ fn holder_link_cut_and_healed_within_the_timeout_both_acquire_again_one_session_
         }
     }
     verdict(&problems, &[("w0", &workers[0]), ("w1", &workers[1])]);
+}
+
+// --- d: a link cut for longer than the session and connect timeouts -------------------------
+
+/// (d) A watcher's and a worker's links cut for longer than session timeout + connect
+/// timeout, then healed: both still run, each holds exactly one session within a few seconds
+/// and for 5 s after, the watcher sees a later change and the worker acquires again.
+#[test]
+fn long_cut_then_heal_leaves_one_session_per_process_and_they_work() {
+    let zk = standalone(TICK_MS);
+    let addr = zk.addr(0);
+    let cfg_path = unique_path("cut-config");
+    let lock_path = unique_path("cut-lock");
+    config_set(addr, &cfg_path, "k=before");
+    let global = ["--connect-timeout", "2s"];
+    let (pw, pl) = (Proxy::start(addr), Proxy::start(addr));
+    let mut watcher = config_watch(&pw.addr().to_string(), &cfg_path, &global);
+    let mut worker = lock_worker(&pl.addr().to_string(), &lock_path, "w", &global);
+    if worker
+        .wait_event("acquired", Duration::from_secs(20))
+        .is_none()
+    {
+        panic!("no first acquisition:\n{}", worker.transcript());
+    }
+    // Longer than the session timeout plus the connect timeout, with room.
+    let outage = SESSION + Duration::from_secs(2) + Duration::from_secs(2);
+    pw.cut();
+    pl.cut();
+    let cut = Instant::now();
+    sleep(outage);
+    pw.heal();
+    pl.heal();
+    let healed = Instant::now();
+    eprintln!("MEASURE links cut for {:?}", healed - cut);
+    let mut problems = Vec::new();
+    for (name, p) in [("watcher", &mut watcher), ("worker", &mut worker)] {
+        if !running(p) {
+            problems.push(format!("the {name} exited during the cut"));
+        }
+    }
+    // The server's view, also (above all) when something failed already.
+    {
+        let who = [
+            by_proxy("watcher", addr, &pw),
+            by_proxy("worker", addr, &pl),
+        ];
+        if let Err(e) = one_session_each(addr, &who, Duration::from_secs(8), Duration::from_secs(5))
+        {
+            problems.push(e);
+        }
+        eprintln!(
+            "MEASURE {:?} after the heal: proxies hold {} (watcher) and {} (worker) connections",
+            healed.elapsed(),
+            pw.open_connections(),
+            pl.open_connections()
+        );
+        let set = Instant::now();
+        config_set(addr, &cfg_path, "k=after");
+        match wait_config(&watcher, "k", "after", set, Duration::from_secs(10)) {
+            Some(at) => eprintln!(
+                "MEASURE the watcher saw the change {:?} after the set",
+                at - set
+            ),
+            None => problems.push("the watcher did not see `k=after` within 10 s".into()),
+        }
+        if wait_event_after(&worker, "acquired", healed, Duration::from_secs(5)).is_none() {
+            problems.push("the worker did not acquire again".into());
+        }
+    }
+    verdict(&problems, &[("watcher", &watcher), ("worker", &worker)]);
+}
+
+// --- e: a half-open connection under a guarded command ---------------------------------------
+
+/// `date +%s%N` lines of a file, in nanoseconds.
+fn stamps(file: &Path) -> Vec<u128> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
+}
+
+fn now_ns() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+/// Kills a guarded command's process group when dropped (a command that ignores SIGTERM would
+/// otherwise outlive a killed zkdemo).
+struct GroupKiller(Vec<u32>);
+
+impl Drop for GroupKiller {
+    fn drop(&mut self) {
+        for &pg in &self.0 {
+            // SAFETY: kill(2) with a negative pid signals that process group.
+            unsafe {
+                libc::kill(-(pg as i32), libc::SIGKILL);
+            }
+        }
+    }
+}
+
+const TRAPPED: &str = "trap '' TERM; while :; do date +%s%N >> \"$0\"; sleep 0.05; done";
+
+/// (e) The holder's connection goes half-open (nothing passes, nothing closes; new connections
+/// still work), its guarded command ignoring SIGTERM: the command's group is dead before the
+/// waiter's command starts, and the waiter starts within 15 s. Three trials, the flow dying at
+/// different points of the holder's ping cycle.
+#[test]
+fn half_open_holder_stops_its_command_before_the_waiter_starts() {
+    let zk = standalone(TICK_MS);
+    let addr = zk.addr(0);
+    let mut problems = Vec::new();
+    // Different idle times before the flow dies put it at different points of the ping cycle.
+    for (trial, idle) in [300u64, 1300, 2300].into_iter().enumerate() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("A"), dir.path().join("B"));
+        let path = unique_path("half-open");
+        let proxy = Proxy::start(addr);
+        let mut c = zkdemo();
+        c.env_remove("ZKDEMO_AUTH").args([
+            "--zk",
+            &proxy.addr().to_string(),
+            "--session-timeout",
+            "4s",
+            "lock",
+            "--path",
+            &path,
+            "--json",
+            "--",
+            "sh",
+            "-c",
+            TRAPPED,
+            a.to_str().unwrap(),
+        ]);
+        let holder = Proc::spawn(c);
+        if holder
+            .wait_event("acquired", Duration::from_secs(20))
+            .is_none()
+        {
+            panic!("the holder did not acquire:\n{}", holder.transcript());
+        }
+        let groups = eventually(Duration::from_secs(5), || {
+            let k = children_of(holder.pid());
+            (!k.is_empty() && stamps(&a).len() >= 2).then_some(k)
+        })
+        .unwrap_or_else(|| panic!("the guarded command does not run:\n{}", holder.transcript()));
+        let _kill_groups = GroupKiller(groups);
+        let mut c = zkdemo();
+        c.env_remove("ZKDEMO_AUTH").args([
+            "--zk",
+            &addr.to_string(),
+            "--json",
+            "lock",
+            "--path",
+            &path,
+            "--",
+            "sh",
+            "-c",
+            "date +%s%N >> \"$0\"",
+            b.to_str().unwrap(),
+        ]);
+        let waiter = Proc::spawn(c);
+        if waiter
+            .wait_event("queued", Duration::from_secs(20))
+            .is_none()
+        {
+            panic!("the waiter did not queue:\n{}", waiter.transcript());
+        }
+        sleep(Duration::from_millis(idle));
+        proxy.blackhole_existing();
+        let dead = now_ns();
+        let t = Instant::now();
+        let started = eventually(Duration::from_secs(20), || stamps(&b).first().copied());
+        // Give a command still running the time to show it.
+        sleep(Duration::from_secs(1));
+        let looked = now_ns();
+        let last_a = stamps(&a).into_iter().max().unwrap_or(0);
+        let ms = |x: u128, y: u128| (x as f64 - y as f64) / 1e6;
+        let said: Vec<String> = holder
+            .events()
+            .iter()
+            .filter_map(|e| e["event"].as_str().map(str::to_owned))
+            .collect();
+        // Writing every 50 ms: a last line under 300 ms old means it still runs.
+        let still = ms(looked, last_a) < 300.0;
+        eprintln!(
+            "MEASURE trial {trial} (idle {idle} ms): waiter started {} after the flow died; the \
+             holder's command last wrote {:.0} ms after it{}; the holder said {said:?}",
+            started.map_or("never (20 s)".into(), |b0| format!(
+                "{:.0} ms",
+                ms(b0, dead)
+            )),
+            ms(last_a, dead),
+            if still { " (still running)" } else { "" },
+        );
+        match started {
+            None => problems.push(format!(
+                "trial {trial} (idle {idle} ms): the waiter never started (20 s)"
+            )),
+            Some(b0) => {
+                if last_a >= b0 {
+                    let how = if still {
+                        "was still running when we looked, a second after".to_owned()
+                    } else {
+                        format!("ran on {:.0} ms after", ms(last_a, b0))
+                    };
+                    problems.push(format!(
+                        "trial {trial} (idle {idle} ms): the holder's command {how} the \
+                         waiter's command started, {:.0} ms after the flow died (two \
+                         holders; the holder said {said:?})",
+                        ms(b0, dead)
+                    ));
+                }
+                if ms(b0, dead) > 15_000.0 {
+                    problems.push(format!(
+                        "trial {trial}: the waiter started only {:.0} ms after the flow died",
+                        ms(b0, dead)
+                    ));
+                }
+            }
+        }
+        eprintln!("trial {trial} took {:?} after the flow died", t.elapsed());
+        drop(waiter);
+        drop(holder);
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n- {}",
+        problems.len(),
+        problems.join("\n- ")
+    );
+}
+
+// --- f: every server stopped for twice the session timeout ------------------------------------
+
+/// (f) The only server stopped for twice the session timeout under a worker, a watcher and an
+/// election node: while it is down each uses at most 2 % of a core, and its threads and open
+/// files do not grow; once it is back each resumes (acquires, sees a change, leads).
+#[test]
+fn long_outage_costs_little_and_every_process_resumes() {
+    let mut zk = standalone(TICK_MS);
+    let addr = zk.addr(0);
+    let s = addr.to_string();
+    let (lock_path, cfg_path, el_path) = (
+        unique_path("outage-lock"),
+        unique_path("outage-config"),
+        unique_path("outage-elect"),
+    );
+    config_set(addr, &cfg_path, "k=before");
+    let global = ["--connect-timeout", "2s"];
+    let mut worker = lock_worker(&s, &lock_path, "w", &global);
+    let mut watcher = config_watch(&s, &cfg_path, &global);
+    let mut node = elect_node(&s, &el_path, "e", None, &[], &global);
+    if worker
+        .wait_event("acquired", Duration::from_secs(20))
+        .is_none()
+    {
+        panic!("no first acquisition:\n{}", worker.transcript());
+    }
+    if node.wait_event("leader", Duration::from_secs(20)).is_none() {
+        panic!("never led:\n{}", node.transcript());
+    }
+    let outage = 2 * SESSION + Duration::from_secs(2);
+    zk.stop(0);
+    let stopped = Instant::now();
+    sleep(Duration::from_millis(500));
+    let pids = [
+        ("worker", worker.pid()),
+        ("watcher", watcher.pid()),
+        ("elect", node.pid()),
+    ];
+    let mut series: Vec<Vec<Sample>> = vec![Vec::new(); pids.len()];
+    let mut problems = Vec::new();
+    while stopped.elapsed() < outage - Duration::from_millis(400) {
+        for (k, (name, pid)) in pids.iter().enumerate() {
+            match sample(*pid) {
+                Some(x) => series[k].push(x),
+                None => {
+                    let msg = format!("the {name} exited during the outage");
+                    if !problems.contains(&msg) {
+                        problems.push(msg);
+                    }
+                }
+            }
+        }
+        sleep(Duration::from_secs(1));
+    }
+    zk.start_node(0).expect("the server starts again");
+    let back = Instant::now();
+    eprintln!("MEASURE server down for {:?}", back - stopped);
+    let tck = clock_ticks_per_second();
+    for (k, (name, _)) in pids.iter().enumerate() {
+        let v = &series[k];
+        if v.len() < 2 {
+            continue;
+        }
+        let (first, last) = (v[0], v[v.len() - 1]);
+        let secs = (last.at - first.at).as_secs_f64();
+        let cpu = (last.cpu - first.cpu) as f64 / tck as f64 / secs * 100.0;
+        let threads: Vec<u64> = v.iter().map(|x| x.threads).collect();
+        let fds: Vec<usize> = v.iter().map(|x| x.fds).collect();
+        eprintln!(
+            "MEASURE {name} while the server is down ({secs:.1} s): CPU {cpu:.2} % of a core, \
+             threads {threads:?}, fds {fds:?}"
+        );
+        if cpu > 2.0 {
+            problems.push(format!(
+                "the {name} used {cpu:.1} % of a core while the server was down"
+            ));
+        }
+        // Growth, not a passing helper thread: the last samples against the first ones.
+        let n = v.len().min(3);
+        let (t0, t1) = (
+            threads[..n].iter().max().unwrap(),
+            threads[threads.len() - n..].iter().min().unwrap(),
+        );
+        if t1 > t0 {
+            problems.push(format!(
+                "the {name}'s threads grew during the outage: {threads:?}"
+            ));
+        }
+        let (f0, f1) = (
+            fds[..n].iter().max().unwrap(),
+            fds[fds.len() - n..].iter().min().unwrap(),
+        );
+        if f1 > f0 {
+            problems.push(format!(
+                "the {name}'s open files grew during the outage: {fds:?}"
+            ));
+        }
+    }
+    // Back: each resumes.
+    let limit = SESSION + 2 * SLACK;
+    match wait_event_after(&worker, "acquired", back, limit) {
+        Some(at) => eprintln!(
+            "MEASURE worker acquires {:?} after the server is back",
+            at - back
+        ),
+        None => problems.push(format!(
+            "the worker did not acquire within {limit:?} of the return"
+        )),
+    }
+    match wait_event_after(&node, "leader", back, limit) {
+        Some(at) => eprintln!(
+            "MEASURE elect node leads {:?} after the server is back",
+            at - back
+        ),
+        None => problems.push(format!(
+            "the elect node did not lead within {limit:?} of the return"
+        )),
+    }
+    if running(&mut watcher) {
+        let set = Instant::now();
+        config_set(addr, &cfg_path, "k=after");
+        match wait_config(&watcher, "k", "after", set, limit) {
+            Some(at) => eprintln!(
+                "MEASURE the watcher saw the change {:?} after the set",
+                at - set
+            ),
+            None => problems.push(format!(
+                "the watcher did not see `k=after` within {limit:?}"
+            )),
+        }
+    } else {
+        problems.push("the watcher is not running after the outage".into());
+    }
+    for (name, p) in [("worker", &mut worker), ("elect", &mut node)] {
+        if !running(p) {
+            problems.push(format!("the {name} is not running after the outage"));
+        }
+    }
+    verdict(
+        &problems,
+        &[("worker", &worker), ("watcher", &watcher), ("elect", &node)],
+    );
+}
+
+// --- g: a hung server -------------------------------------------------------------------------
+
+/// (g) The server hung (SIGSTOP) for 20 s under two workers (one holding, one waiting) and a
+/// watcher: threads and open files, sampled every 2 s, stay within a few of what they were
+/// before; after the resume both workers acquire and the watcher sees a change.
+#[test]
+fn hung_server_threads_and_files_stay_bounded_and_all_resume() {
+    let zk = standalone(TICK_MS);
+    let addr = zk.addr(0);
+    let s = addr.to_string();
+    let (lock_path, cfg_path) = (unique_path("hung-lock"), unique_path("hung-config"));
+    config_set(addr, &cfg_path, "k=before");
+    // Two workers: at any moment one holds and one waits.
+    let workers: Vec<Proc> = (0..2)
+        .map(|i| lock_worker(&s, &lock_path, &format!("w{i}"), &[]))
+        .collect();
+    let mut watcher = config_watch(&s, &cfg_path, &[]);
+    for w in &workers {
+        if w.wait_event("acquired", Duration::from_secs(20)).is_none() {
+            panic!("no first acquisition:\n{}", w.transcript());
+        }
+    }
+    let mut procs: Vec<(String, u32)> = workers
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (format!("w{i}"), w.pid()))
+        .collect();
+    procs.push(("watcher".into(), watcher.pid()));
+    let base: Vec<Sample> = procs
+        .iter()
+        .map(|(n, pid)| sample(*pid).unwrap_or_else(|| panic!("{n} is gone")))
+        .collect();
+    let refs: Vec<&Proc> = workers.iter().collect();
+    let h = holder(&refs);
+    zk.pause(0);
+    let paused = Instant::now();
+    eprintln!("MEASURE paused the server; holder then: {h:?}");
+    let mut series: Vec<Vec<Sample>> = vec![Vec::new(); procs.len()];
+    let mut problems = Vec::new();
+    while paused.elapsed() < Duration::from_secs(20) {
+        sleep(Duration::from_secs(2));
+        for (k, (name, pid)) in procs.iter().enumerate() {
+            match sample(*pid) {
+                Some(x) => series[k].push(x),
+                None => {
+                    let msg = format!("{name} exited while the server hung");
+                    if !problems.contains(&msg) {
+                        problems.push(msg);
+                    }
+                }
+            }
+        }
+    }
+    zk.resume(0);
+    let back = Instant::now();
+    // A small bound: a few helper threads and sockets (a call in flight, a probe) may come and
+    // go; one per retry must not pile up.
+    const BOUND: u64 = 4;
+    for (k, (name, _)) in procs.iter().enumerate() {
+        let threads: Vec<u64> = series[k].iter().map(|x| x.threads).collect();
+        let fds: Vec<usize> = series[k].iter().map(|x| x.fds).collect();
+        let cpu = series[k]
+            .last()
+            .map(|l| (l.cpu - base[k].cpu) as f64 / clock_ticks_per_second() as f64)
+            .unwrap_or(0.0);
+        eprintln!(
+            "MEASURE {name} while the server hung: threads {} then {threads:?}, fds {} then \
+             {fds:?}, CPU {cpu:.2} s",
+            base[k].threads, base[k].fds
+        );
+        if let Some(m) = threads
+            .iter()
+            .max()
+            .filter(|&&m| m > base[k].threads + BOUND)
+        {
+            problems.push(format!(
+                "{name}'s threads grew from {} to {m} while the server hung: {threads:?}",
+                base[k].threads
+            ));
+        }
+        if let Some(m) = fds
+            .iter()
+            .max()
+            .filter(|&&m| m as u64 > base[k].fds as u64 + BOUND)
+        {
+            problems.push(format!(
+                "{name}'s open files grew from {} to {m} while the server hung: {fds:?}",
+                base[k].fds
+            ));
+        }
+    }
+    let limit = SESSION + 2 * SLACK;
+    for (i, w) in workers.iter().enumerate() {
+        match wait_event_after(w, "acquired", back, limit) {
+            Some(at) => eprintln!("MEASURE w{i} acquires {:?} after the resume", at - back),
+            None => problems.push(format!(
+                "w{i} did not acquire within {limit:?} of the resume"
+            )),
+        }
+    }
+    if running(&mut watcher) {
+        let set = Instant::now();
+        config_set(addr, &cfg_path, "k=after");
+        match wait_config(&watcher, "k", "after", set, limit) {
+            Some(at) => eprintln!(
+                "MEASURE the watcher saw the change {:?} after the set",
+                at - set
+            ),
+            None => problems.push(format!(
+                "the watcher did not see `k=after` within {limit:?}"
+            )),
+        }
+    } else {
+        problems.push("the watcher exited".into());
+    }
+    verdict(
+        &problems,
+        &[
+            ("w0", &workers[0]),
+            ("w1", &workers[1]),
+            ("watcher", &watcher),
+        ],
+    );
 }
