@@ -6,7 +6,6 @@
 //! milliseconds). With a command, the command runs only while this process leads, and is
 //! stopped (as `lock` stops it) before anyone else can lead. `--observe` only watches.
 
-use std::sync::mpsc::{Receiver, Sender};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Args;
@@ -15,7 +14,7 @@ use crate::cli::{parse_duration, GlobalArgs};
 use crate::exit::{self, Error};
 use crate::guard::{self, End, Held};
 use crate::output::{Event, Output};
-use crate::queue::{self, connect, name, Contender, Mine, Waited, Wake};
+use crate::queue::{self, connect, name, Contender, Inbox, Mine, Waited, Wake, Waker};
 use crate::session::{
     self, parse_path_arg, Session, SessionConfig, SessionEvent, WatchEvent, ZkError,
 };
@@ -189,19 +188,11 @@ impl Node<'_> {
     /// Join (with a new session when needed) and follow until we lead. `Err(code)`: exit.
     fn join_and_wait(&mut self) -> exit::Result<Result<Mine, i32>> {
         loop {
-            if self.c.session.is_none() {
-                match connect(&self.c.cfg, &self.c.tx) {
-                    Ok(s) => self.c.session = Some(s),
-                    // A node that was in the election keeps trying, as the seed's nodes do.
-                    Err(e) if self.rejoining => {
-                        log::warn!("node {}: {e}; trying again", self.c.id);
-                        if let Some(sig) = self.sleep(Duration::from_secs(1)) {
-                            return Ok(Err(signals::exit_code(sig)));
-                        }
-                        continue;
-                    }
-                    Err(e) => return Err(e),
-                }
+            // A node that was in the election keeps trying, as the seed's nodes do.
+            if !self.rejoining {
+                self.c.session()?;
+            } else if let Some(sig) = self.c.session_patiently()? {
+                return Ok(Err(signals::exit_code(sig)));
             }
             let s = self.c.session.as_ref().expect("connected");
             let mine = match self.c.queue.join(s) {
@@ -316,24 +307,6 @@ impl Node<'_> {
     }
 }
 
-impl Node<'_> {
-    /// Sleep, but wake for a signal.
-    fn sleep(&self, d: Duration) -> Option<i32> {
-        let until = Instant::now() + d;
-        loop {
-            match self
-                .c
-                .rx
-                .recv_timeout(until.saturating_duration_since(Instant::now()))
-            {
-                Ok(Wake::Signal(sig)) => return Some(sig),
-                Ok(_) => continue,
-                Err(_) => return None,
-            }
-        }
-    }
-}
-
 fn read_id(s: &Session, path: &str) -> String {
     s.get_data(path)
         .map(|(d, _)| String::from_utf8_lossy(&d).into_owned())
@@ -346,8 +319,8 @@ fn observe(
     args: &ElectArgs,
     cfg: &SessionConfig,
     out: Output,
-    rx: Receiver<Wake>,
-    tx: Sender<Wake>,
+    rx: Inbox,
+    mut tx: Waker,
 ) -> exit::Result<i32> {
     let mut session = connect(cfg, &tx)?;
     // None until the first listing: an empty election is reported too ("no leader").
@@ -391,6 +364,7 @@ fn observe(
                 }
                 Ok(Wake::Session(SessionEvent::Lost { reason })) => {
                     log::warn!("observer session lost ({reason}); connecting again");
+                    tx = queue::next_generation(&tx, &rx);
                     session = connect(cfg, &tx)?;
                     break;
                 }

@@ -11,11 +11,11 @@
 //! Someone deleting our node, or a lost session, stops the command at once (SIGTERM, the
 //! grace, SIGKILL).
 
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 use crate::child::Child;
-use crate::queue::{Queue, Wake};
+use crate::queue::{Inbox, Queue, Wake, Waker};
 use crate::session::{Session, SessionEvent, WatchEvent};
 
 /// How a hold without a command ended.
@@ -31,13 +31,7 @@ pub enum Held {
 /// loss). A short disconnect does not end it; but once out of contact, the hold is given up
 /// (`Lost`) at the expiry bound less the margin, before the server could expire our session
 /// and let someone else in — the same rule `run` applies to a command.
-pub fn hold(
-    s: &Session,
-    queue: &Queue,
-    rx: &Receiver<Wake>,
-    tx: &Sender<Wake>,
-    until: Option<Instant>,
-) -> Held {
+pub fn hold(s: &Session, queue: &Queue, rx: &Inbox, tx: &Waker, until: Option<Instant>) -> Held {
     let own = queue.mine().map(|m| m.name.clone()).unwrap_or_default();
     // A connection error is not a loss: the session's events say what follows.
     if let Ok(false) = queue.watch(s, &own, tx.clone()) {
@@ -117,14 +111,14 @@ pub fn margin(timeout: Duration) -> Duration {
 pub fn run(
     s: &Session,
     queue: &Queue,
-    rx: &Receiver<Wake>,
-    tx: &Sender<Wake>,
+    rx: &Inbox,
+    tx: &Waker,
     argv: &[String],
     env: &[(String, String)],
     kill_grace: Duration,
     on_lost: &mut dyn FnMut(&str),
 ) -> std::io::Result<End> {
-    let exit_tx = tx.clone();
+    let exit_tx = tx.untagged();
     let mut child = Child::spawn(argv, env, move |code| {
         let _ = exit_tx.send(Wake::ChildExit(code));
     })?;

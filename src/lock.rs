@@ -13,7 +13,7 @@ use crate::cli::{parse_duration, GlobalArgs};
 use crate::exit::{self, Error};
 use crate::guard::{self, End, Held};
 use crate::output::{Event, Output};
-use crate::queue::{Contender, Mine, Waited, Wake};
+use crate::queue::{Contender, Mine, Waited};
 use crate::session::{self, parse_path_arg, SessionConfig};
 use crate::signals;
 
@@ -101,6 +101,7 @@ pub fn run(args: &LockArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
         out,
         c,
         holding_since: None,
+        patient: false,
     };
     let code = w.main();
     if let Some(since) = w.holding_since.take() {
@@ -116,6 +117,8 @@ struct Worker<'a> {
     c: Contender,
     /// Set while we hold the lock.
     holding_since: Option<Instant>,
+    /// Worker mode, once connected: wait for ZooKeeper rather than exit.
+    patient: bool,
 }
 
 /// How one attempt to take the lock ended.
@@ -159,7 +162,10 @@ impl Worker<'_> {
             if self.args.count.is_some_and(|n| acquired >= n) {
                 return Ok(exit::OK);
             }
-            if let Some(sig) = self.sleep(self.args.pause.unwrap_or(Duration::from_secs(1))) {
+            if let Some(sig) = self
+                .c
+                .sleep(self.args.pause.unwrap_or(Duration::from_secs(1)))
+            {
                 return Ok(signals::exit_code(sig));
             }
         }
@@ -181,7 +187,17 @@ impl Worker<'_> {
         } else {
             self.args.wait.map(|w| started + w)
         };
-        self.c.session()?;
+        // A worker that has had a session waits out an outage, as the seed's workers do; a
+        // first connect, and the one-shot forms, fail with exit 69.
+        if self.patient {
+            if let Some(sig) = self.c.session_patiently()? {
+                return Ok(Took::Signal(sig));
+            }
+        } else {
+            self.c.session()?;
+            self.patient =
+                self.args.command.is_empty() && !self.args.nonblock && self.args.wait.is_none();
+        }
         let s = self.c.session.as_ref().expect("connected");
         let joined = self.c.queue.join(s);
         let mine = match joined {
@@ -312,22 +328,6 @@ impl Worker<'_> {
             &self.c.tx,
             Some(Instant::now() + d),
         )
-    }
-
-    /// Sleep, but wake for a signal.
-    fn sleep(&self, d: Duration) -> Option<i32> {
-        let until = Instant::now() + d;
-        loop {
-            match self
-                .c
-                .rx
-                .recv_timeout(until.saturating_duration_since(Instant::now()))
-            {
-                Ok(Wake::Signal(sig)) => return Some(sig),
-                Ok(_) => continue,
-                Err(_) => return None,
-            }
-        }
     }
 
     /// Command mode: run it while holding. On its exit, `run` closes the session (which frees

@@ -543,15 +543,11 @@ fn hung_server_stops_the_old_leaders_command_before_the_new_one_starts() {
     hung_server(Duration::ZERO);
 }
 
-/// The same, with the server hanging when the leaders have been idle for a while. KNOWN TO
-/// FAIL under load (run it alone, or with the others: `--ignored`): the zookeeper crate
-/// renews an idle session only every 2/3 of the session timeout (its ping), so the server may
-/// expire the session a third of the timeout after it hangs; noticing the hang (a `ruok`
-/// probe and its time-out) and stopping the command do not reliably fit in that third.
-/// Fixing it needs a session renewed more often than the crate's pings (see the report on
-/// branch elect-tests).
+/// The same, with the server hanging when the leaders have been idle for a while. The crate
+/// pings an idle session only after 2/3 of the timeout, which left a third of it to notice
+/// the hang and stop the command; the relay's heartbeats (every sixth of the timeout of
+/// quiet) keep the last contact recent, so the command stops with time to spare.
 #[test]
-#[ignore]
 fn hung_server_after_idle_stops_the_old_leaders_command_first() {
     hung_server(Duration::from_millis(2400));
 }

@@ -140,12 +140,14 @@ fn a_hung_server_makes_calls_fail_in_bounded_time_and_the_session_suspended() {
     let t = Instant::now();
     let r = s.get_data(&p);
     let call_took = t.elapsed();
-    assert!(matches!(r, Err(Error::Timeout(_))), "{r:?}");
-    assert!(call_took <= s.timeout(), "call took {call_took:?}");
+    // The relay finds the connection silent after a third of the timeout and drops it: the
+    // call fails with a connection loss, sooner than its own deadline (a timeout).
+    assert!(r.as_ref().is_err_and(|e| e.is_connection()), "{r:?}");
+    assert!(call_took <= s.timeout() / 2, "call took {call_took:?}");
     let (at, ev) = next_event(&rx, Duration::from_secs(3));
     assert!(matches!(ev, SessionEvent::Suspended { .. }), "{ev:?}");
     println!(
-        "MEASURE hung server: call failed after {call_took:?} (bound: 2/3 of {:?}); suspended {:?} after the pause",
+        "MEASURE hung server: call failed after {call_took:?} (bound: 1/2 of {:?}); suspended {:?} after the pause",
         s.timeout(),
         at - paused
     );

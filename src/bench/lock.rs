@@ -4,7 +4,7 @@
 //! release has a waiter. Handoff = the holder's release → the next holder's acquire.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, contenders: usize, k: usize) -> exit::Result<Vec<Figure>> 
             queued.clone(),
         );
         threads.push(thread::spawn(move || -> exit::Result<()> {
-            let (tx, rx) = mpsc::channel();
+            let (tx, rx) = queue::pair();
             let joined = queue::connect(&cfg, &tx).and_then(|s| {
                 let mut q = Queue::new(&path, &format!("bench-{i}"));
                 q.join(&s).map_err(|e| e.to_exit("lock bench: joining"))?;

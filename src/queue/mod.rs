@@ -10,129 +10,18 @@
 //! then look for a child with our uuid prefix and take it only if its owner is our session;
 //! a node of an earlier, expired session of ours is not ours.
 
+mod contender;
+mod inbox;
 pub mod name;
 
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
-use std::time::{Duration, Instant};
+pub use contender::{default_id, Contender};
+pub use inbox::{channel, connect, next_generation, pair, Inbox, Wake, Waker};
 
-use crate::exit;
-use crate::session::{self, CreateMode, Session, SessionConfig, SessionEvent, WatchEvent, ZkError};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Instant;
+
+use crate::session::{self, CreateMode, Session, SessionEvent, WatchEvent, ZkError};
 use name::Name;
-
-/// What wakes a lock or election loop: everything arrives on one channel.
-#[derive(Debug)]
-pub enum Wake {
-    Session(SessionEvent),
-    /// A watch fired, on this node name (or path).
-    Watch(String, WatchEvent),
-    Signal(i32),
-    ChildExit(i32),
-    Timer(u64),
-}
-
-/// The default id: `<hostname>-<pid>`.
-pub fn default_id() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: gethostname writes at most buf.len() bytes.
-    let host = unsafe {
-        if libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, buf.len()) == 0 {
-            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-            String::from_utf8_lossy(&buf[..end]).into_owned()
-        } else {
-            "host".into()
-        }
-    };
-    format!("{host}-{}", std::process::id())
-}
-
-/// A session whose events, and whose watches, arrive on `tx`.
-pub fn connect(cfg: &SessionConfig, tx: &Sender<Wake>) -> exit::Result<Session> {
-    let tx = tx.clone();
-    Session::connect(cfg, move |ev| {
-        let _ = tx.send(Wake::Session(ev));
-    })
-}
-
-/// One event channel for a contender: its session, its watches and the signals (Ctrl-C,
-/// SIGTERM) all arrive on it. Keep the subscription alive as long as the receiver.
-pub fn channel() -> (Sender<Wake>, Receiver<Wake>, crate::signals::Subscription) {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let sig_tx = tx.clone();
-    let sub = crate::signals::subscribe(move |sig| {
-        let _ = sig_tx.send(Wake::Signal(sig));
-    });
-    (tx, rx, sub)
-}
-
-/// What a lock worker and an election node share: an id, one event channel, a session made
-/// on first use (and again after `replace_session`), and our place in the queue.
-pub struct Contender {
-    pub id: String,
-    pub cfg: SessionConfig,
-    pub tx: Sender<Wake>,
-    pub rx: Receiver<Wake>,
-    pub session: Option<Session>,
-    pub queue: Queue,
-    _signals: crate::signals::Subscription,
-}
-
-impl Contender {
-    /// On `path`, as `id` (default: `<hostname>-<pid>`).
-    pub fn new(path: &str, id: Option<&str>, cfg: SessionConfig) -> Contender {
-        let id = id.map(str::to_owned).unwrap_or_else(default_id);
-        let (tx, rx, sub) = channel();
-        let queue = Queue::new(path, &id);
-        Contender {
-            id,
-            cfg,
-            tx,
-            rx,
-            session: None,
-            queue,
-            _signals: sub,
-        }
-    }
-
-    /// The session, connected now if there is none.
-    pub fn session(&mut self) -> exit::Result<&Session> {
-        if self.session.is_none() {
-            self.session = Some(connect(&self.cfg, &self.tx)?);
-        }
-        Ok(self.session.as_ref().expect("just set"))
-    }
-
-    /// Give up the session, and with it our node: the next `session()` connects a new one.
-    pub fn replace_session(&mut self) {
-        self.queue.forget();
-        if let Some(s) = self.session.take() {
-            s.close_within(Duration::from_millis(300));
-        }
-    }
-
-    /// Leave the queue (and stay ready to join again): delete our node; when the session is
-    /// not in contact or the delete fails, give up the session instead, which takes the node
-    /// with it (rather than wait out call deadlines), and the next `session()` connects anew.
-    /// Forgetting the node is not enough while the session lives: a node we gave up on (our
-    /// command stopped while the server was out of reach, say) would stay at the head and we
-    /// would queue behind our own ghost for ever.
-    pub fn leave_or_replace(&mut self) {
-        if let Some(s) = self.session.as_ref().filter(|s| s.is_healthy()) {
-            match self.queue.leave(s) {
-                Ok(()) => return,
-                Err(e) => log::warn!("could not delete our node ({e}); closing the session"),
-            }
-        }
-        self.replace_session();
-    }
-
-    /// Leave for good: closing the session deletes our node at once (no separate delete a
-    /// hung server could stall), within a deadline, so Ctrl-C exits within a second.
-    pub fn close(&mut self) {
-        if let Some(s) = self.session.take() {
-            s.close_within(Duration::from_millis(600));
-        }
-    }
-}
 
 /// Why a queue operation failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -299,7 +188,7 @@ impl Queue {
 
     /// Watch `node` (our predecessor, or our own node). False when it is already gone: then
     /// there is nothing to wait for, list again.
-    pub fn watch(&self, s: &Session, node: &str, tx: Sender<Wake>) -> Result<bool> {
+    pub fn watch(&self, s: &Session, node: &str, tx: Waker) -> Result<bool> {
         let path = format!("{}/{node}", self.path);
         let name = node.to_owned();
         let exists = s.exists_w(&path, move |ev| {
@@ -345,8 +234,8 @@ impl Queue {
     pub fn wait_first(
         &mut self,
         s: &Session,
-        rx: &Receiver<Wake>,
-        tx: &Sender<Wake>,
+        rx: &Inbox,
+        tx: &Waker,
         deadline: Option<Instant>,
         mut on_wait: impl FnMut(&Position),
     ) -> Result<Waited> {
@@ -403,7 +292,7 @@ pub enum Waited {
 /// Coalesce wake-ups already queued behind the one that woke us (a reconnect fires both the
 /// watch and the session event): one listing answers them all. A signal or a loss among
 /// them ends the wait.
-fn drain(rx: &Receiver<Wake>) -> Option<Waited> {
+fn drain(rx: &Inbox) -> Option<Waited> {
     while let Ok(msg) = rx.try_recv() {
         match msg {
             Wake::Session(SessionEvent::Lost { reason }) => return Some(Waited::Lost(reason)),
@@ -415,7 +304,7 @@ fn drain(rx: &Receiver<Wake>) -> Option<Waited> {
 }
 
 /// Block until something worth listing the queue again happens. None: list again.
-fn next_wake(rx: &Receiver<Wake>, deadline: Option<Instant>) -> Option<Waited> {
+fn next_wake(rx: &Inbox, deadline: Option<Instant>) -> Option<Waited> {
     loop {
         let msg = match deadline {
             Some(d) => match rx.recv_timeout(d.saturating_duration_since(Instant::now())) {

@@ -3,6 +3,7 @@
 //! hangs on addresses it cannot use).
 
 use std::fmt;
+use std::time::Duration;
 
 /// `host:port[,host:port…][/chroot]`, parsed and checked.
 #[derive(Clone, PartialEq, Eq)]
@@ -209,6 +210,29 @@ pub fn validate_path(path: &str) -> Result<(), String> {
 pub fn parse_path_arg(s: &str) -> Result<String, String> {
     validate_path(s)?;
     Ok(s.to_owned())
+}
+
+/// What a session is made from (the global command-line options).
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    pub connect: ConnectString,
+    pub session_timeout: Duration,
+    pub connect_timeout: Duration,
+    pub auth: Option<Auth>,
+    /// The ACL of the nodes we create.
+    pub acl: AclMode,
+}
+
+impl SessionConfig {
+    pub fn from_args(g: &crate::cli::GlobalArgs) -> SessionConfig {
+        SessionConfig {
+            connect: g.zk.clone(),
+            session_timeout: g.session_timeout,
+            connect_timeout: g.connect_timeout,
+            auth: g.auth.clone(),
+            acl: g.acl,
+        }
+    }
 }
 
 #[cfg(test)]
