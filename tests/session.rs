@@ -421,3 +421,37 @@ fn reconnected_means_calls_work_after_a_hung_then_dead_ensemble_leader() {
         "the first call after the last event failed: {outcome:?}; events {events:?}"
     );
 }
+
+/// Issue #13: say what happened. A stopped server (connection refused) is reported at once,
+/// as such, not after the whole --connect-timeout; a chroot that does not exist is named.
+#[test]
+fn a_refused_connection_is_said_at_once_and_a_missing_chroot_is_named() {
+    let free = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().to_string()
+    };
+    let t = Instant::now();
+    let out = zkdemo()
+        .args(["--zk", &free, "--connect-timeout", "10s", "config", "get"])
+        .output()
+        .unwrap();
+    let took = t.elapsed();
+    let err = String::from_utf8_lossy(&out.stderr);
+    println!("MEASURE refused connection reported after {took:?}");
+    assert_eq!(out.status.code(), Some(69), "{err}");
+    assert!(err.contains("connection refused"), "{err}");
+    assert!(!err.contains("hung"), "{err}");
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+
+    let zk = shared();
+    let missing = unique_path("chroot");
+    let connect = format!("{}{missing}", zk.connect_string());
+    let out = zkdemo()
+        .args(["--zk", &connect, "lock", "-n", "--path", "/l", "--", "true"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains(&format!("the chroot {missing}")), "{err}");
+    assert!(err.lines().count() == 1, "one line: {err}");
+}

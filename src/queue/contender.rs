@@ -64,7 +64,7 @@ impl Contender {
     }
 
     /// `session`, waiting for ZooKeeper as long as it takes, as the seed's workers do: tries
-    /// again with backoff (1 s doubling to 8 s) while no server answers, saying so once per
+    /// again with backoff (1 s, then every 2 s) while no server answers, saying so once per
     /// outage. `Ok(Some(sig))` when a signal came meanwhile. Other errors (a refused
     /// `--auth`, say) are returned.
     pub fn session_patiently(&mut self) -> exit::Result<Option<i32>> {
@@ -90,7 +90,7 @@ impl Contender {
                     if let Some(sig) = self.sleep(pause) {
                         return Ok(Some(sig));
                     }
-                    pause = (pause * 2).min(Duration::from_secs(8));
+                    pause = (pause * 2).min(Duration::from_secs(2));
                 }
                 Err(e) => return Err(e),
             }

@@ -131,3 +131,29 @@ pub fn connect(cfg: &SessionConfig, waker: &Waker) -> exit::Result<Session> {
         let _ = w.send(Wake::Session(ev));
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_of_a_replaced_session_are_dropped_signals_never() {
+        let (w1, inbox) = pair();
+        w1.send(Wake::Session(SessionEvent::Reconnected)).unwrap();
+        let w2 = next_generation(&w1, &inbox);
+        // Queued before and sent after the replacement: both stale.
+        w1.send(Wake::Session(SessionEvent::Lost {
+            reason: "old".into(),
+        }))
+        .unwrap();
+        w1.untagged().send(Wake::Signal(15)).unwrap();
+        w2.send(Wake::Watch("n".into(), WatchEvent::Deleted))
+            .unwrap();
+        assert!(matches!(inbox.try_recv(), Ok(Wake::Signal(15))));
+        assert!(matches!(
+            inbox.recv_timeout(Duration::from_millis(10)),
+            Ok(Wake::Watch(_, WatchEvent::Deleted))
+        ));
+        assert!(inbox.try_recv().is_err());
+    }
+}

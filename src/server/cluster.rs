@@ -331,6 +331,23 @@ impl Cluster {
         .map_err(|e| e.message)
     }
 
+    /// Start every stopped server at once (an ensemble needs a quorum to serve, so they
+    /// cannot be started one after the other), same ports and data; returns once all serve.
+    pub fn start_all(&mut self) -> Result<(), String> {
+        for i in 0..self.len() {
+            if self.pid(i).is_none() {
+                self.write_config(i)?;
+                self.spawn(i)?;
+            }
+        }
+        self.wait_until(
+            Instant::now() + START_TIMEOUT,
+            &AtomicBool::new(false),
+            None,
+        )
+        .map_err(|e| e.message)
+    }
+
     /// `stop` then `start_node`.
     pub fn restart(&mut self, i: usize) -> Result<(), String> {
         self.stop(i);

@@ -122,13 +122,31 @@ impl Session {
             supervisor: Mutex::new(sup_tx),
         });
         supervisor::start(inner.clone(), sup_rx);
+        let session = Session { inner };
+        if let Some(chroot) = &cfg.connect.chroot {
+            // Every path would read as "no such node": name the chroot instead.
+            match session.exists("/") {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    return Err(exit::Error::new(
+                        exit::NOT_FOUND,
+                        format!(
+                            "the chroot {chroot} of --zk {} does not exist: create it first \
+                             (zkCli.sh create {chroot}), or leave it out of --zk",
+                            cfg.connect
+                        ),
+                    ))
+                }
+                Err(e) => return Err(e.to_exit(&format!("looking up the chroot {chroot}"))),
+            }
+        }
         log::debug!(
             "session {} with {} (timeout {} ms)",
             fmt_session_id(granted.session_id),
             cfg.connect,
             granted.timeout_ms
         );
-        Ok(Session { inner })
+        Ok(session)
     }
 
     /// The configuration this session was made from.

@@ -35,12 +35,13 @@ fn bound(cause: Cause) -> Duration {
 #[test]
 fn elect_chaos_one_leader_at_a_time_and_a_new_one_within_the_bound() {
     let mut run = Run::start("elect", 60);
-    let (connect, path, f) = (run.connect.clone(), run.path.clone(), run.file.clone());
+    let links = run.links(NODES);
+    let (path, f) = (run.path.clone(), run.file.clone());
     let workers = Workers::start(NODES, run.dir.path(), move |i| {
         // Half the time --lead elapses before the command ends by itself.
         let lead = format!("{}ms", rand::thread_rng().gen_range(100..500));
         let mut cmd = zkdemo();
-        cmd.args(["--zk", &connect, "--session-timeout", "2s"])
+        cmd.args(["--zk", &links[i], "--session-timeout", "2s"])
             .args(["--connect-timeout", "10s", "elect", "--path", &path])
             .args(["--id", &format!("w{i}"), "--kill-grace", "300ms"])
             .args(["--lead", &lead, "--", "sh", "-c", SCRIPT])

@@ -96,7 +96,7 @@ pub fn check(history: &str) -> Verdict {
                 paused.insert(w.to_string(), false);
                 resumed.insert(w.to_string(), true);
             }
-            ["kill", ..] | ["server", ..] => {}
+            ["kill", ..] | ["server", ..] | ["cut", ..] | ["heal", ..] => {}
             ["start", t, w, ..] => {
                 let t: i64 = t.parse().unwrap();
                 let late = resumed.insert(w.to_string(), false).unwrap_or(false);
@@ -205,7 +205,7 @@ pub fn gaps(history: &str, lookback_ns: u128) -> Vec<Gap> {
             clock = t;
         }
         match f.as_slice() {
-            ["kill", w, ..] | ["pause", w, ..] => {
+            ["kill", w, ..] | ["pause", w, ..] | ["cut", w, ..] => {
                 last_participant_fault = Some(clock);
                 if open.as_deref() == Some(*w) && vacant_since.is_none() {
                     vacant_since = Some(clock);
@@ -230,8 +230,12 @@ pub fn gaps(history: &str, lookback_ns: u128) -> Vec<Gap> {
                     } else {
                         Cause::Clean
                     };
-                    let since = match (cause, last_server_fault) {
-                        (Cause::Server, Some(t)) => since.max(t),
+                    // Faults that chain (a second participant killed or cut while the first
+                    // one's node still blocks the head) each cost a session timeout: measure
+                    // from the last fault of the cause, as for a storm of server faults.
+                    let since = match (cause, last_server_fault, last_participant_fault) {
+                        (Cause::Server, Some(t), _) => since.max(t),
+                        (Cause::Participant, _, Some(t)) => since.max(t),
                         _ => since,
                     };
                     out.push(Gap {
@@ -333,5 +337,20 @@ fn vacancies_are_measured_from_the_end_or_the_fault_and_put_down_to_it() {
     );
     let causes: Vec<Cause> = gaps(&h2, 1_000 * ms).iter().map(|g| g.cause).collect();
     assert_eq!(causes, vec![Cause::Clean, Cause::Server]);
+    // Participant faults in a row during one vacancy: measured from the last one.
+    let h3 = format!(
+        "start 1 w0 {a}\nend 1 w0 {b}\nkill w1 {c}\ncut w2 {d}\nheal w2 {e}\nstart 2 w3 {f}\n",
+        a = S,
+        b = S + 10 * ms,
+        c = S + 500 * ms,
+        d = S + 2_000 * ms,
+        e = S + 3_000 * ms,
+        f = S + 3_100 * ms,
+    );
+    let got: Vec<(u64, Cause)> = gaps(&h3, 1_000 * ms)
+        .iter()
+        .map(|g| (g.ms.round() as u64, g.cause))
+        .collect();
+    assert_eq!(got, vec![(1100, Cause::Participant)]);
     assert_eq!(p50_max(vec![3.0, 1.0, 2.0]), Some((2.0, 3.0)));
 }

@@ -20,10 +20,11 @@ const LIMIT: Duration = Duration::from_secs(200);
 #[test]
 fn lock_chaos_no_overlap_tokens_grow_everyone_progresses() {
     let mut run = Run::start("lock", 80);
-    let (connect, path, f) = (run.connect.clone(), run.path.clone(), run.file.clone());
+    let links = run.links(WORKERS);
+    let (path, f) = (run.path.clone(), run.file.clone());
     let workers = Workers::start(WORKERS, run.dir.path(), move |i| {
         let mut cmd = zkdemo();
-        cmd.args(["--zk", &connect, "--session-timeout", "2s"])
+        cmd.args(["--zk", &links[i], "--session-timeout", "2s"])
             .args(["--connect-timeout", "10s", "lock", "--path", &path])
             .args(["--id", &format!("w{i}"), "--kill-grace", "300ms"])
             .args(["--", "sh", "-c", SCRIPT])
@@ -49,7 +50,8 @@ fn lock_chaos_no_overlap_tokens_grow_everyone_progresses() {
     run.zk
         .wait_ready(Duration::from_secs(30))
         .expect("ensemble ready");
-    thread::sleep(Duration::from_secs(3));
+    let ready = now_ns();
+    thread::sleep(Duration::from_secs(5));
     let exits = workers.stop();
     // Give orphans of SIGKILLed workers (20 ms commands) time to write their last line.
     thread::sleep(Duration::from_millis(300));
@@ -71,9 +73,37 @@ fn lock_chaos_no_overlap_tokens_grow_everyone_progresses() {
         idle.1,
         v.per_worker,
     );
+    // Liveness: after the last fault, every worker holds again within twice the session
+    // timeout (2 s) of the ensemble being ready: no session left behind blocks the queue.
+    let history_after: Vec<(String, u128)> = history
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            match f.as_slice() {
+                ["start", _, w, t] => Some((w.to_string(), t.parse().ok()?)),
+                _ => None,
+            }
+        })
+        .filter(|(_, t)| *t >= ready)
+        .collect();
+    let mut back_after = Vec::new();
+    for i in 0..WORKERS {
+        let w = format!("w{i}");
+        let first = history_after.iter().find(|(x, _)| *x == w).map(|(_, t)| *t);
+        back_after.push((w, first.map(|t| (t - ready) / 1_000_000)));
+    }
+    println!("CHAOS lock liveness: first hold per worker after the last fault (ms) {back_after:?}");
+    let stuck: Vec<_> = back_after
+        .iter()
+        .filter(|(_, ms)| ms.is_none_or(|ms| ms > 4000))
+        .collect();
     let short =
         v.acquisitions < ACQUISITIONS as u64 && std::env::var_os("ZKDEMO_CHAOS_SECONDS").is_none();
-    run.keep_if(!v.violations.is_empty() || short);
+    run.keep_if(!v.violations.is_empty() || short || !stuck.is_empty());
+    assert!(
+        stuck.is_empty(),
+        "workers not holding again within 4 s of the last fault: {stuck:?}"
+    );
     assert!(
         v.violations.is_empty(),
         "violations:\n{}",

@@ -29,6 +29,7 @@ use std::sync::{Mutex, MutexGuard};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 
+use common::proxy::Proxy;
 use common::{ensemble, unique_path, Cluster};
 use history::{append, now_ns};
 
@@ -43,6 +44,9 @@ struct Run {
     dir: tempfile::TempDir,
     file: PathBuf,
     path: String,
+    /// Per participant, one proxy in front of each server: its own link to the ensemble,
+    /// which a fault cuts and heals.
+    links: Vec<Vec<Proxy>>,
 }
 
 impl Run {
@@ -63,7 +67,28 @@ impl Run {
             dir,
             file,
             path: unique_path(&format!("chaos-{name}")),
+            links: Vec::new(),
         }
+    }
+
+    /// Give `n` participants a link of their own each; their connect strings.
+    fn links(&mut self, n: usize) -> Vec<String> {
+        self.links = (0..n)
+            .map(|_| {
+                (0..self.zk.len())
+                    .map(|i| Proxy::start(self.zk.addr(i)))
+                    .collect()
+            })
+            .collect();
+        self.links
+            .iter()
+            .map(|ps| {
+                ps.iter()
+                    .map(|p| p.addr().to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect()
     }
 
     /// Keep the history and the logs when asked to (ZKDEMO_CHAOS_KEEP) or when `failed`.

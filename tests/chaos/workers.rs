@@ -133,11 +133,18 @@ pub struct Faults {
     pub pause_worker: u32,
     pub restart_server: u32,
     pub kill_leader: u32,
+    pub cut_link: u32,
+    pub restart_ensemble: u32,
 }
 
 impl Faults {
     pub fn total(&self) -> u32 {
-        self.kill_worker + self.pause_worker + self.restart_server + self.kill_leader
+        self.kill_worker
+            + self.pause_worker
+            + self.restart_server
+            + self.kill_leader
+            + self.cut_link
+            + self.restart_ensemble
     }
 }
 
@@ -146,12 +153,15 @@ impl std::fmt::Display for Faults {
         write!(
             f,
             "faults injected {} (worker SIGKILL {}, worker SIGSTOP past the session timeout {}, \
-             server kill+restart {}, leader kill {})",
+             server kill+restart {}, leader kill {}, participant's link cut and healed {}, \
+             whole ensemble restarted with its data {})",
             self.total(),
             self.kill_worker,
             self.pause_worker,
             self.restart_server,
-            self.kill_leader
+            self.kill_leader,
+            self.cut_link,
+            self.restart_ensemble
         )
     }
 }
@@ -226,13 +236,42 @@ pub fn server_fault(zk: &mut Cluster, rng: &mut StdRng, leader: bool, file: &Pat
     true
 }
 
+/// Cut every link of participant `w` (connections reset, new ones refused) for `down`, then
+/// heal them: a network partition of one client, shorter or longer than its session timeout.
+pub fn cut_link(run: &Run, w: usize, down: Duration) -> bool {
+    let Some(links) = run.links.get(w) else {
+        return false;
+    };
+    append(&run.file, &format!("cut w{w} {}", now_ns()));
+    for p in links {
+        p.cut();
+    }
+    thread::sleep(down);
+    for p in links {
+        p.heal();
+    }
+    append(&run.file, &format!("heal w{w} {}", now_ns()));
+    true
+}
+
+/// Stop every server (SIGTERM), then start them all again with their data: the service gone
+/// as a whole for a moment, as a restarted standalone server is. Sessions survive it on the
+/// servers (they restore them with a fresh timeout), so a session zkdemo gave up meanwhile
+/// must be closed by zkdemo, or its nodes would block the queue.
+pub fn restart_ensemble(zk: &mut Cluster, down: Duration, file: &Path) {
+    append(file, &format!("server kill all {}", now_ns()));
+    zk.stop_all();
+    thread::sleep(down);
+    zk.start_all().expect("the ensemble comes back");
+    append(file, &format!("server started all {}", now_ns()));
+}
+
 /// The lock and election runs' faults, at random: SIGKILL a worker, SIGSTOP one past the 2 s
 /// session timeout (half the time the one inside its critical section: the case fencing
 /// tokens are for), kill and restart a server, kill the ensemble's leader. For `seconds`, and
 /// then on until `enough()` says so or `limit` has passed (the run's `seconds` at least).
 pub fn inject(run: &mut Run, ws: &Workers, limit: Duration, enough: impl Fn() -> bool) -> Faults {
     let seconds = run.seconds;
-    let (zk, file, rng) = (&mut run.zk, run.file.as_path(), &mut run.rng);
     let n = ws.slots.len();
     let mut faults = Faults::default();
     let started = Instant::now();
@@ -242,7 +281,21 @@ pub fn inject(run: &mut Run, ws: &Workers, limit: Duration, enough: impl Fn() ->
     };
     thread::sleep(Duration::from_secs(2));
     while more() {
-        match rng.gen_range(0..4) {
+        let kind = run.rng.gen_range(0..13);
+        if kind >= 10 && !run.links.is_empty() {
+            let w = run.rng.gen_range(0..n);
+            let down = Duration::from_millis(run.rng.gen_range(500..3500));
+            if cut_link(run, w, down) {
+                faults.cut_link += 1;
+            }
+        } else if kind == 9 {
+            let down = Duration::from_millis(run.rng.gen_range(200..1000));
+            restart_ensemble(&mut run.zk, down, &run.file);
+            faults.restart_ensemble += 1;
+        }
+        let (zk, file, rng) = (&mut run.zk, run.file.as_path(), &mut run.rng);
+        match kind % 4 {
+            _ if kind >= 9 => {}
             0 => {
                 if kill_worker(ws, rng.gen_range(0..n), file) {
                     faults.kill_worker += 1;
@@ -270,7 +323,7 @@ pub fn inject(run: &mut Run, ws: &Workers, limit: Duration, enough: impl Fn() ->
                 }
             }
         }
-        thread::sleep(Duration::from_millis(rng.gen_range(500..2000)));
+        thread::sleep(Duration::from_millis(run.rng.gen_range(500..2000)));
     }
     faults
 }
