@@ -141,15 +141,34 @@ pub fn run(
             Instant::now() + kill_grace,
         ));
     }
+    // A signal was passed on to the command: SIGKILL for its group at this time, unless it
+    // has exited by then (the session stays open meanwhile: we still hold).
+    let mut sig_kill_at: Option<Instant> = None;
     loop {
-        let msg = match &pending {
-            Some((why, term_at, kill_at)) => match rx
-                .recv_timeout(term_at.saturating_duration_since(Instant::now()))
-            {
+        let next = [pending.as_ref().map(|p| p.1), sig_kill_at]
+            .into_iter()
+            .flatten()
+            .min();
+        let msg = match next {
+            Some(at) => match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
                 Ok(m) => m,
                 Err(RecvTimeoutError::Timeout) => {
-                    let why = format!("{why}; stopping the command before the session can expire");
-                    return Ok(lose(&mut child, why, *kill_at));
+                    if sig_kill_at.is_some_and(|k| k <= Instant::now()) {
+                        eprintln!(
+                            "zkdemo: the command did not stop within --kill-grace ({}) of the \
+                             signal: killing it (SIGKILL)",
+                            crate::session::fmt_duration(kill_grace)
+                        );
+                        child.signal_all(libc::SIGKILL);
+                        sig_kill_at = None;
+                        continue;
+                    }
+                    if let Some((why, _, kill_at)) = pending.take() {
+                        let why =
+                            format!("{why}; stopping the command before the session can expire");
+                        return Ok(lose(&mut child, why, kill_at));
+                    }
+                    continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => return Ok(End::Exited(1)),
             },
@@ -160,10 +179,16 @@ pub fn run(
         };
         match msg {
             Wake::ChildExit(code) => {
-                child.reap_group();
+                // Nothing of the command may outlive it while we still hold.
+                if let Some(what) = child.reap_group(kill_grace) {
+                    eprintln!("zkdemo: the command exited ({code}); {what}");
+                }
                 return Ok(End::Exited(code));
             }
-            Wake::Signal(sig) => child.signal_group(sig),
+            Wake::Signal(sig) => {
+                child.signal_all(sig);
+                sig_kill_at.get_or_insert(Instant::now() + kill_grace);
+            }
             // A watch left from the wait (on our predecessor): nothing to do with our hold.
             Wake::Watch(node, _) if node != own => {}
             Wake::Session(SessionEvent::Suspended { reason, deadline }) => {

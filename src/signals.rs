@@ -1,17 +1,20 @@
-//! SIGINT, SIGTERM and SIGHUP, delivered to whoever subscribed, on a normal thread.
+//! The terminating signals, delivered to whoever subscribed, on a normal thread.
 //!
-//! We do not use `ctrlc`: it reports every signal as the same "Ctrl-C", and zkdemo must forward
-//! exactly the signal it received to a guarded command and exit with 130 or 143 accordingly.
-//! The handler only writes the signal number into a pipe (async-signal-safe); a dispatcher
-//! thread reads it and calls the subscribers. With nobody subscribed, the process exits at once
-//! with 128 + signal, which is what a user expects from a command that holds nothing yet.
+//! Ctrl-C (SIGINT) comes through the `ctrlc` crate; SIGTERM, SIGHUP, SIGQUIT (Ctrl-\\), SIGUSR1,
+//! SIGUSR2 and SIGALRM through `signal-hook`'s iterator: each is caught, so that zkdemo, not the
+//! kernel, decides what happens, and a guarded command in its own process group is never left
+//! running unguarded because zkdemo died of a signal it did not expect. Both crates do the
+//! async-signal-safe part (a self-pipe) and call us on a thread of their own.
+//! With nobody subscribed, the process exits at once with 128 + signal, which is what a user
+//! expects from a command that holds nothing yet.
 
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-static PIPE_WRITE: AtomicI32 = AtomicI32::new(-1);
+use signal_hook::consts::{SIGALRM, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
+
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 static LAST: AtomicI32 = AtomicI32::new(0);
 /// After a signal, exit this many ms later even if the clean shutdown has not finished
@@ -24,54 +27,21 @@ static WATCHDOG: AtomicBool = AtomicBool::new(false);
 type Handler = Box<dyn Fn(i32) + Send>;
 static SUBSCRIBERS: Mutex<Vec<(u64, Handler)>> = Mutex::new(Vec::new());
 
-extern "C" fn on_signal(sig: libc::c_int) {
-    let fd = PIPE_WRITE.load(Ordering::Relaxed);
-    if fd >= 0 {
-        let b = sig as u8;
-        // SAFETY: write(2) is async-signal-safe; the buffer is a local byte.
-        unsafe {
-            libc::write(fd, &b as *const u8 as *const libc::c_void, 1);
-        }
-    }
-}
+/// The signals zkdemo catches: every one whose default action ends the process and that a
+/// terminal, a service manager or a script sends in practice.
+pub const CAUGHT: [i32; 7] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM];
 
 /// Install the handlers once, early in `main`.
 pub fn install() -> io::Result<()> {
-    let mut fds = [0 as libc::c_int; 2];
-    // SAFETY: plain libc calls with valid pointers; O_CLOEXEC keeps the pipe out of children.
-    unsafe {
-        if libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) != 0 {
-            return Err(io::Error::last_os_error());
-        }
-    }
-    PIPE_WRITE.store(fds[1], Ordering::Relaxed);
-    let read_fd = fds[0];
+    ctrlc::set_handler(|| dispatch(SIGINT)).map_err(io::Error::other)?;
+    let mut others = signal_hook::iterator::Signals::new(&CAUGHT[1..])?;
     std::thread::Builder::new()
         .name("signals".into())
-        .spawn(move || loop {
-            let mut b = 0u8;
-            // SAFETY: reading one byte into a local.
-            let n = unsafe { libc::read(read_fd, &mut b as *mut u8 as *mut libc::c_void, 1) };
-            if n == 1 {
-                dispatch(b as i32);
-            } else if n < 0 && io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
-                continue;
-            } else {
-                return;
+        .spawn(move || {
+            for sig in others.forever() {
+                dispatch(sig);
             }
         })?;
-    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-        // SAFETY: a zeroed sigaction with a valid handler; SA_RESTART keeps blocking calls going.
-        unsafe {
-            let mut sa: libc::sigaction = std::mem::zeroed();
-            sa.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
-            sa.sa_flags = libc::SA_RESTART;
-            libc::sigemptyset(&mut sa.sa_mask);
-            if libc::sigaction(sig, &sa, std::ptr::null_mut()) != 0 {
-                return Err(io::Error::last_os_error());
-            }
-        }
-    }
     Ok(())
 }
 

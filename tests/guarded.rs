@@ -1,0 +1,159 @@
+//! Issue #14: a guarded command is dead before anyone else can hold. Signals to zkdemo while the
+//! command takes seconds to stop, the other terminating signals, and processes the command
+//! leaves behind (in its group, or gone from it with `setsid`).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Children of the lock directory `path` on the shared server.
+fn children(path: &str) -> Vec<String> {
+    let cfg = session_config(&shared().connect_string(), Duration::from_secs(4));
+    let s = zkdemo::session::Session::connect(&cfg, |_| {}).expect("a test session");
+    let kids = s.get_children(path).unwrap_or_default();
+    s.close();
+    kids
+}
+
+fn lock_cmd(path: &str, grace: &str, script: &str) -> Command {
+    let mut cmd = zkdemo();
+    cmd.args(["--zk", &shared().connect_string(), "--json"])
+        .args(["lock", "--path", path, "--kill-grace", grace])
+        .args(["--", "sh", "-c", script]);
+    cmd
+}
+
+/// Nanosecond timestamps written by a loop, one a line.
+fn stamps(file: &Path) -> Vec<u128> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
+}
+
+/// SIGTERM, SIGINT and SIGHUP to zkdemo while the command needs 1.5 s to clean up: zkdemo
+/// passes the signal on, outlives the command, exits with the command's code, and leaves no
+/// node behind (it closed its session).
+#[test]
+fn a_signal_waits_for_the_commands_cleanup_and_exits_with_its_code() {
+    for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+        let path = unique_path("sig");
+        let dir = tempfile::tempdir().unwrap();
+        let done = dir.path().join("done");
+        let script = format!(
+            "trap 'sleep 1.5; echo cleanup > {}; exit 7' TERM INT HUP; \
+             while :; do sleep 0.05; done",
+            done.display()
+        );
+        let mut p = Proc::spawn(lock_cmd(&path, "5s", &script));
+        assert!(
+            p.wait_event("acquired", Duration::from_secs(10)).is_some(),
+            "{}",
+            p.transcript()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        let t = Instant::now();
+        p.signal(sig);
+        let st = p.wait_exit(Duration::from_secs(10));
+        let took = t.elapsed();
+        println!("MEASURE signal {sig}: zkdemo exited {st:?} after {took:?}");
+        assert_eq!(st.and_then(|s| s.code()), Some(7), "{}", p.transcript());
+        assert!(done.exists(), "the cleanup did not run: {}", p.transcript());
+        assert!(took >= Duration::from_millis(1400), "exited after {took:?}");
+        assert!(!p.stderr().contains("did not answer"), "{}", p.stderr());
+        assert!(
+            children(&path).is_empty(),
+            "a node was left: {:?}",
+            children(&path)
+        );
+    }
+}
+
+/// SIGQUIT (Ctrl-\) and SIGUSR1 take the same path: passed on, waited for, and the command's
+/// code (128 + the signal, as it died of it) is zkdemo's.
+#[test]
+fn quit_and_usr1_are_passed_on_not_fatal_to_zkdemo_alone() {
+    for sig in [libc::SIGQUIT, libc::SIGUSR1] {
+        let path = unique_path("quit");
+        let mut p = Proc::spawn(lock_cmd(&path, "2s", "sleep 30"));
+        assert!(p.wait_event("acquired", Duration::from_secs(10)).is_some());
+        let pid = p.pid();
+        let kids = children_of(pid);
+        assert!(!kids.is_empty(), "no command running");
+        p.signal(sig);
+        let st = p.wait_exit(Duration::from_secs(10));
+        assert_eq!(
+            st.and_then(|s| s.code()),
+            Some(128 + sig),
+            "{}",
+            p.transcript()
+        );
+        for k in kids {
+            assert!(!process_runs(k, "sleep"), "the command {k} runs on");
+        }
+        assert!(children(&path).is_empty());
+    }
+}
+
+/// A command that leaves a process behind (in its group, or gone from it with `setsid`) that
+/// ignores SIGTERM: it is dead before the lock passes to the next holder, and zkdemo says so.
+#[test]
+fn what_the_command_leaves_behind_is_dead_before_the_next_holder_starts() {
+    for how in ["group", "setsid"] {
+        let path = unique_path("left");
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        let lp = format!(
+            "trap '' TERM; while :; do date +%s%N >> {}; sleep 0.02; done",
+            a.display()
+        );
+        let script = match how {
+            "group" => format!("({lp}) & sleep 0.3; exit 0"),
+            _ => format!("setsid sh -c \"{lp}\" & sleep 0.3; exit 0"),
+        };
+        let mut first = Proc::spawn(lock_cmd(&path, "500ms", &script));
+        assert!(first
+            .wait_event("acquired", Duration::from_secs(10))
+            .is_some());
+        let mut second = Proc::spawn(lock_cmd(
+            &path,
+            "1s",
+            &format!("date +%s%N >> {}", b.display()),
+        ));
+        let st = first.wait_exit(Duration::from_secs(10));
+        assert_eq!(st.and_then(|s| s.code()), Some(0), "{}", first.transcript());
+        let st2 = second.wait_exit(Duration::from_secs(10));
+        assert_eq!(
+            st2.and_then(|s| s.code()),
+            Some(0),
+            "{}",
+            second.transcript()
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        let (left, next) = (stamps(&a), stamps(&b));
+        let last_left = *left.last().expect("the loop ran");
+        let started = *next.first().expect("the second holder ran");
+        println!(
+            "MEASURE {how}: the left-behind loop wrote last {} ms before the next holder started",
+            (started as i128 - last_left as i128) / 1_000_000
+        );
+        assert!(
+            last_left < started,
+            "{how}: the left-behind loop wrote after the next holder started"
+        );
+        // And it stays dead.
+        let before = stamps(&a).len();
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(stamps(&a).len(), before, "{how}: the loop still writes");
+        assert!(
+            first.stderr().contains("left behind"),
+            "{how}: {}",
+            first.stderr()
+        );
+    }
+}
