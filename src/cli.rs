@@ -185,11 +185,18 @@ impl clap::builder::TypedValueParser for AuthParser {
 }
 
 /// Parse `250ms`, `2s`, `1m`, `1h 30m` (humantime's grammar); zero is refused.
+/// The longest duration any option takes (10 years): `now + d` never overflows the clock.
+pub const MAX_DURATION: Duration = Duration::from_secs(3650 * 24 * 3600);
+
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let d = humantime::parse_duration(s.trim())
         .map_err(|e| format!("{e} (write a duration like 250ms, 2s, 1m)"))?;
     if d.is_zero() {
         return Err("must be longer than zero".into());
+    }
+    // Deadlines are instants on the monotonic clock: keep every sum far from its limit.
+    if d > MAX_DURATION {
+        return Err("too long: at most 3650 days".into());
     }
     Ok(d)
 }
@@ -206,6 +213,9 @@ mod tests {
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("ten").is_err());
         assert!(parse_duration("5").is_err());
+        assert!(parse_duration("18446744073709551615s").is_err());
+        assert!(parse_duration("3651days").is_err());
+        assert!(parse_duration("3650days").is_ok());
     }
 
     #[test]

@@ -13,11 +13,10 @@ use clap::Args;
 use crate::cli::{parse_duration, GlobalArgs};
 use crate::exit::{self, Error};
 use crate::guard::{self, End, Held};
+use crate::inspect::view::{escape_display, escape_invalid};
 use crate::output::{Event, Output};
 use crate::queue::{self, connect, name, Contender, Inbox, Mine, Waited, Wake, Waker};
-use crate::session::{
-    self, parse_path_arg, Session, SessionConfig, SessionEvent, WatchEvent, ZkError,
-};
+use crate::session::{self, Session, SessionConfig, SessionEvent, WatchEvent, ZkError};
 use crate::signals;
 
 const EXAMPLES: &str = "\
@@ -40,8 +39,9 @@ Examples:
 The leader command gets ZKDEMO_ELECTION_PATH, ZKDEMO_LEADER_NODE, ZKDEMO_SESSION_ID and
 ZKDEMO_FENCING_TOKEN (grows with every new leadership).
 
-Exit codes: the leader command's own code when it exits by itself; 0 after --count; 69
-ZooKeeper unreachable; 130/143 interrupted by SIGINT/SIGTERM.";
+Exit codes: the leader command's own code when it exits (by itself, or after a signal zkdemo
+passed on to it); 0 after --count; 69 ZooKeeper unreachable; 76 the directory's sequence
+counter reached its limit; 130/143 interrupted by SIGINT/SIGTERM while following.";
 
 /// Compete for leadership (kazoo-compatible), or observe who leads.
 #[derive(Debug, Args)]
@@ -57,7 +57,7 @@ runs only while this process leads; when leadership is lost it is stopped (SIGTE
 )]
 pub struct ElectArgs {
     /// The election's znode.
-    #[arg(long, default_value = "/demo-election", value_parser = parse_path_arg)]
+    #[arg(long, default_value = "/demo-election", value_parser = crate::session::parse_node_path_arg)]
     pub path: String,
 
     /// This node's id, stored as its node's data [default: <hostname>-<pid>].
@@ -69,7 +69,7 @@ pub struct ElectArgs {
     pub lead: Option<Duration>,
 
     /// Exit after leading this many times.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 
     /// Do not campaign: print the current leader and every change.
@@ -226,7 +226,9 @@ impl Node<'_> {
                     return;
                 }
                 last_leader = pos.head.name.clone();
-                let leader_id = read_id(s, &format!("{path}/{}", pos.head.name));
+                let raw = read_id(s, &format!("{path}/{}", pos.head.name));
+                let leader_id = escape_invalid(&raw);
+                let shown = escape_display(&raw, true);
                 let followed = pos
                     .predecessor
                     .as_ref()
@@ -239,7 +241,10 @@ impl Node<'_> {
                         .with("leader_node", pos.head.name.clone())
                         .with("following", followed)
                         .with("position", pos.index)
-                        .text(format!("node {id} follows node {leader_id}")),
+                        .text(format!(
+                            "node {} follows node {shown}",
+                            escape_display(id.as_bytes(), true)
+                        )),
                 );
             });
             match waited {
@@ -287,10 +292,8 @@ impl Node<'_> {
                 self.args.kill_grace,
                 &mut on_lost,
             ) {
-                Ok(End::Exited(code)) => match signals::received() {
-                    Some(sig) => Term::Signal(sig),
-                    None => Term::CommandExited(code),
-                },
+                // After a signal too: the command's own code (it was passed the signal).
+                Ok(End::Exited(code)) => Term::CommandExited(code),
                 Ok(End::Lost(why)) => Term::Lost(why),
                 Err(e) => {
                     eprintln!("zkdemo: cannot run {:?}: {e}", self.args.command[0]);
@@ -307,10 +310,10 @@ impl Node<'_> {
     }
 }
 
-fn read_id(s: &Session, path: &str) -> String {
-    s.get_data(path)
-        .map(|(d, _)| String::from_utf8_lossy(&d).into_owned())
-        .unwrap_or_default()
+/// A contender's id as stored (another client may store control bytes or invalid UTF-8: show
+/// it with `escape_display`, put it in JSON with `escape_invalid`, as `inspect` does).
+fn read_id(s: &Session, path: &str) -> Vec<u8> {
+    s.get_data(path).map(|(d, _)| d).unwrap_or_default()
 }
 
 /// `--observe`: watch the children (a child watch: an observer wants every change) and report
@@ -386,10 +389,12 @@ fn leader_event(s: &Session, path: &str, head: Option<&name::Name>) -> Event {
             .text(format!("{path}: no leader"));
     };
     let node = format!("{path}/{}", head.name);
-    let (id, since) = match s.get_data(&node) {
-        Ok((d, st)) => (String::from_utf8_lossy(&d).into_owned(), st.ctime),
-        Err(_) => (String::new(), 0),
+    let (raw, since) = match s.get_data(&node) {
+        Ok((d, st)) => (d, st.ctime),
+        Err(_) => (Vec::new(), 0),
     };
+    let id = escape_invalid(&raw);
+    let shown = escape_display(&raw, true);
     let since_txt =
         humantime::format_rfc3339_millis(UNIX_EPOCH + Duration::from_millis(since.max(0) as u64));
     let ago = SystemTime::now()
@@ -403,7 +408,7 @@ fn leader_event(s: &Session, path: &str, head: Option<&name::Name>) -> Event {
         .with("format", head.format.as_str())
         .with("since", since_txt.to_string())
         .text(format!(
-            "{path}: node {id} leads ({}, since {since_txt}, {} ago)",
+            "{path}: node {shown} leads ({}, since {since_txt}, {} ago)",
             head.name,
             session::fmt_duration(Duration::from_secs(ago.as_secs()))
         ))

@@ -19,6 +19,9 @@ pub const UNAVAILABLE: i32 = 69;
 pub const CONFLICT: i32 = 75;
 /// The server refused for lack of rights (NoAuth) or bad credentials (EX_NOPERM).
 pub const NO_PERMISSION: i32 = 77;
+/// A lock or election directory's sequence counter reached its limit: contenders cannot be
+/// ordered, so none may hold (`zkdemo inspect` flags it).
+pub const SEQUENCE_LIMIT: i32 = 76;
 /// The lock or the leadership was lost while held (session expired, connection lost too long,
 /// or our node deleted by someone else). The guarded command was stopped.
 pub const LOST: i32 = 79;

@@ -14,7 +14,7 @@ use crate::exit::{self, Error};
 use crate::guard::{self, End, Held};
 use crate::output::{Event, Output};
 use crate::queue::{Contender, Mine, Waited};
-use crate::session::{self, parse_path_arg, SessionConfig};
+use crate::session::{self, SessionConfig};
 use crate::signals;
 
 const EXAMPLES: &str = "\
@@ -35,9 +35,14 @@ The command gets ZKDEMO_LOCK_PATH, ZKDEMO_LOCK_NODE, ZKDEMO_SESSION_ID and
 ZKDEMO_FENCING_TOKEN (a number that grows with every acquisition: pass it to the storage
 you write to, and have it refuse smaller ones).
 
-Exit codes: the command's own code in command mode; 0 in worker mode; 75 lock not acquired
-(-n/-w, see -E); 79 lock lost while held (the command was stopped); 69 ZooKeeper unreachable;
-130/143 interrupted by SIGINT/SIGTERM.";
+A signal to zkdemo (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1/2, SIGALRM) is passed on to the
+command's process group; zkdemo waits for it (SIGKILL after --kill-grace), then releases.
+Whatever the command leaves running is stopped before the lock is released.
+
+Exit codes: the command's own code in command mode (after a signal too); 0 in worker mode;
+75 lock not acquired (-n/-w, see -E); 76 the directory's sequence counter reached its limit;
+77 not allowed (NoAuth); 79 lock lost while held (the command was stopped); 69 ZooKeeper
+unreachable; 130/143 interrupted by SIGINT/SIGTERM while waiting.";
 
 /// Take a distributed lock, one holder at a time, in queue order (kazoo-compatible).
 #[derive(Debug, Args)]
@@ -54,7 +59,7 @@ expire and the lock pass to someone else.",
 )]
 pub struct LockArgs {
     /// The lock's znode.
-    #[arg(long, default_value = "/demo-lock", value_parser = parse_path_arg)]
+    #[arg(long, default_value = "/demo-lock", value_parser = crate::session::parse_node_path_arg)]
     pub path: String,
 
     /// This worker's id, stored as the lock node's data [default: <hostname>-<pid>].
@@ -70,7 +75,7 @@ pub struct LockArgs {
     pub pause: Option<Duration>,
 
     /// Worker mode: stop after this many acquisitions [default: until Ctrl-C].
-    #[arg(long, conflicts_with = "command")]
+    #[arg(long, conflicts_with = "command", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 
     /// Give up after waiting this long for the lock.

@@ -86,6 +86,19 @@ impl Output {
     }
 }
 
+/// Write `text` to stdout as it is. A reader that went away (`zkdemo config get | head`) ends
+/// the process quietly with 0, as it ends a pipeline; it is no error of ours.
+pub fn print(text: &str) {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    let written = lock.write_all(text.as_bytes()).and_then(|()| lock.flush());
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -260,3 +260,76 @@ fn a_malformed_auth_is_code_2_and_never_echoed() {
         assert_eq!(tree(&s), before);
     }
 }
+
+/// Issue #14: durations past what the clock can hold, `--count 0`, a path ZooKeeper would
+/// refuse (outside the BMP) and the root as a lock: exit 2, nothing sent, never a panic.
+#[test]
+fn out_of_range_durations_counts_and_paths_are_refused_with_code_2() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let s = session();
+    let huge = "18446744073709551615s";
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["lock", "--kill-grace", huge, "--", "true"],
+        vec!["--connect-timeout", huge, "lock", "-n", "--", "true"],
+        vec!["lock", "-w", huge, "--", "true"],
+        vec!["lock", "--id", "1", "--hold", "3651days"],
+        vec!["elect", "--lead", huge],
+        vec!["lock", "--id", "1", "--count", "0"],
+        vec!["elect", "--count", "0"],
+        vec!["lock", "-n", "--path", "/ünïcødé/🔒", "--", "true"],
+        vec!["lock", "-n", "--path", "/", "--", "true"],
+        vec!["elect", "--path", "/"],
+    ];
+    for args in cases {
+        let line = refused(&s, &args, 2);
+        assert!(!line.contains("panicked"), "{args:?}: {line}");
+    }
+}
+
+/// Issue #14: an ancestor the user may not write (`/team`: admin may do anything, the world
+/// only read). zkdemo creates only what is missing, so it works under `/team/app` as kazoo
+/// does; where it must create under `/team`, the error names that node (exit 77).
+#[test]
+fn an_ancestor_we_may_not_write_is_looked_at_not_recreated() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let mut cfg = session_config(&shared().connect_string(), Duration::from_secs(4));
+    cfg.auth = Some(zkdemo::session::Auth::parse_arg("admin:secret").expect("an auth"));
+    let admin = Session::connect(&cfg, |_| {}).unwrap();
+    let team = unique_path("team");
+    let mut acl = zkdemo::session::Acl::creator_all().clone();
+    acl.extend(zkdemo::session::Acl::read_unsafe().iter().cloned());
+    admin
+        .create_with_acl(&team, Vec::new(), acl, CreateMode::Persistent)
+        .unwrap();
+    let app = format!("{team}/app");
+    admin
+        .create_with_acl(
+            &app,
+            Vec::new(),
+            zkdemo::session::Acl::open_unsafe().clone(),
+            CreateMode::Persistent,
+        )
+        .unwrap();
+    let zk = shared().connect_string();
+    let lock = format!("{app}/lock");
+    let mut cmd = zkdemo();
+    cmd.args(["--zk", &zk, "lock", "-n", "--path", &lock, "--", "true"]);
+    let (st, p) = run(cmd, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(0), "{}", p.transcript());
+    let cfg_path = format!("{app}/cfg/x");
+    let mut cmd = zkdemo();
+    cmd.args(["--zk", &zk, "config", "--path", &cfg_path, "set", "a=1"]);
+    let (st, p) = run(cmd, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(0), "{}", p.transcript());
+    // Under /team itself we may not create: the error names the node.
+    let denied = format!("{team}/other/lock");
+    let mut cmd = zkdemo();
+    cmd.args(["--zk", &zk, "lock", "-n", "--path", &denied, "--", "true"]);
+    let (st, p) = run(cmd, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(77), "{}", p.transcript());
+    assert!(
+        p.stderr().contains(&format!("{team}/other")),
+        "{}",
+        p.stderr()
+    );
+}

@@ -48,7 +48,7 @@ pub struct ConfigArgs {
     pub name: String,
 
     /// Any znode instead of /configs/NAME.
-    #[arg(long, global = true, value_name = "ZNODE", value_parser = parse_path_arg)]
+    #[arg(long, global = true, value_name = "ZNODE", value_parser = crate::session::parse_node_path_arg)]
     pub path: Option<String>,
 
     #[command(subcommand)]

@@ -399,7 +399,7 @@ pub fn run_get(a: &GetArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::Re
                 out.emit(&snapshot_event(path, &d, stat.version, stat.mzxid));
             } else if !out.quiet {
                 for line in d.to_lines() {
-                    println!("{line}");
+                    crate::output::print(&format!("{line}\n"));
                 }
             }
         }

@@ -46,7 +46,7 @@ session (state: suspended, reconnected, lost, waiting, new), exec (the command's
 )]
 pub struct WatchArgs {
     /// Exit 0 after N changes (the state printed at start is not a change).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 
     /// Run CMD (with sh -c) after each change; the document on its stdin.

@@ -378,16 +378,15 @@ fn draw(ctx: &Ctx, tty: bool, state: u64, status: &Option<String>, views: &[View
     let ev = ctx.event(state, status.as_deref(), views);
     if tty {
         // Home, clear the screen, then the state: redrawn in place.
-        print!("\x1b[H\x1b[2J");
-        println!(
-            "zkdemo inspect — {} (Ctrl-C to stop)\n",
+        crate::output::print(&format!(
+            "\x1b[H\x1b[2Jzkdemo inspect — {} (Ctrl-C to stop)\n\n",
             humantime::format_rfc3339_seconds(SystemTime::now())
-        );
+        ));
     } else if !ctx.out.json && state > 0 {
-        println!(
-            "--- {}",
+        crate::output::print(&format!(
+            "--- {}\n",
             humantime::format_rfc3339_millis(SystemTime::now())
-        );
+        ));
     }
     ctx.out.emit(&ev);
 }

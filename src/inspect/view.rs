@@ -108,7 +108,7 @@ pub struct Row {
 /// Something wrong in a lock or election directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// `not-ephemeral`, `same-session`, `unordered`, `mixed-formats`.
+    /// `not-ephemeral`, `same-session`, `unordered`, `sequence-limit`, `mixed-formats`.
     pub kind: &'static str,
     pub message: String,
 }
@@ -256,6 +256,19 @@ pub fn build_queue(path: &str, hint: RoleHint, children: Vec<Child>) -> Queue {
             kind: "unordered",
             message: format!(
                 "{u} has no sequence number: it cannot be ordered, and the recipes ignore it"
+            ),
+        });
+    }
+    let names: Vec<crate::queue::name::Name> = rows.iter().map(|r| r.name.clone()).collect();
+    let bad = crate::queue::name::unorderable(&names);
+    if !bad.is_empty() {
+        problems.push(Problem {
+            kind: "sequence-limit",
+            message: format!(
+                "{} share or wrapped their sequence numbers: the directory's counter reached \
+                 its limit (2147483647) and no order is safe; zkdemo refuses to take part (exit \
+                 76); delete the directory while nobody contends",
+                bad.join(", ")
             ),
         });
     }

@@ -29,6 +29,9 @@ pub enum Error {
     Session(session::Error),
     /// Our node is gone (deleted by someone, or our session expired).
     Gone,
+    /// The directory's sequence counter reached its limit: contenders collide or wrapped, and
+    /// no order between them is safe (`name::unorderable`).
+    SequenceLimit(String),
 }
 
 impl From<session::Error> for Error {
@@ -42,6 +45,12 @@ impl std::fmt::Display for Error {
         match self {
             Error::Session(e) => write!(f, "{e}"),
             Error::Gone => write!(f, "our node is gone (deleted, or the session expired)"),
+            Error::SequenceLimit(nodes) => write!(
+                f,
+                "the sequence counter of this directory reached its limit (2147483647): \
+                 contenders {nodes} share or wrapped their numbers, so no safe order exists; \
+                 once nobody contends, delete the directory (its counter restarts)"
+            ),
         }
     }
 }
@@ -51,6 +60,9 @@ impl Error {
         match self {
             Error::Session(e) => e.to_exit(what),
             Error::Gone => crate::exit::Error::new(crate::exit::LOST, format!("{what}: {self}")),
+            Error::SequenceLimit(_) => {
+                crate::exit::Error::new(crate::exit::SEQUENCE_LIMIT, format!("{what}: {self}"))
+            }
         }
     }
 }
@@ -154,6 +166,14 @@ impl Queue {
     fn adopt(&mut self, s: &Session, path: &str) -> Result<Mine> {
         let node_name = path.rsplit('/').next().unwrap_or(path).to_owned();
         let seq = name::parse(&node_name).map(|n| n.seq).unwrap_or(0);
+        if seq >= name::NEAR_LIMIT {
+            log::warn!(
+                "{}: sequence number {seq} is within 2^20 of the limit (2147483647); once it is \
+                 reached, nobody can take the lock: delete the directory while nobody contends \
+                 (its counter restarts)",
+                self.path
+            );
+        }
         let stat = s.exists(path)?.ok_or(Error::Gone)?;
         let mine = Mine {
             name: node_name,
@@ -174,6 +194,10 @@ impl Queue {
             e => e.into(),
         })?;
         let contenders = name::contenders(&children);
+        let bad = name::unorderable(&contenders);
+        if !bad.is_empty() {
+            return Err(Error::SequenceLimit(bad.join(", ")));
+        }
         let index = contenders
             .iter()
             .position(|n| n.name == mine.name)

@@ -186,9 +186,47 @@ pub fn contenders(children: &[String]) -> Vec<Name> {
     v
 }
 
+/// A sequence number this close to the limit (2^31 - 1) is worth a warning: the directory's
+/// counter is about to run out.
+pub const NEAR_LIMIT: i32 = i32::MAX - (1 << 20);
+
+/// Contenders that cannot be ordered by sequence: ZooKeeper 3.8 gives 2147483647 again to
+/// every node created once a directory's counter is at its limit, and -2147483648 to one
+/// pipelined right behind another (DESIGN.md, "The sequence limit"). Ordered by (sequence,
+/// name), a newcomer could then sort ahead of the holder. The offending names, if any.
+pub fn unorderable(contenders: &[Name]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for (i, n) in contenders.iter().enumerate() {
+        let dup = contenders
+            .iter()
+            .enumerate()
+            .any(|(j, m)| i != j && m.seq == n.seq);
+        if n.seq < 0 || dup {
+            out.push(&n.name);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collided_and_wrapped_sequences_are_unorderable() {
+        let k = |seq: i32, p: char| {
+            parse(&format!("{}__lock__{:010}", p.to_string().repeat(32), seq)).unwrap()
+        };
+        let fine = vec![k(1, 'a'), k(2, 'b')];
+        assert!(unorderable(&fine).is_empty());
+        let at_limit = vec![k(i32::MAX, 'a'), k(i32::MAX, 'b')];
+        assert_eq!(unorderable(&at_limit).len(), 2);
+        let wrapped = contenders(&[
+            format!("{}__lock__{}", "c".repeat(32), i32::MAX),
+            format!("{}__lock__{}", "d".repeat(32), i32::MIN),
+        ]);
+        assert_eq!(unorderable(&wrapped), vec![wrapped[0].name.as_str()]);
+    }
 
     #[test]
     fn every_format() {

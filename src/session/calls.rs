@@ -43,24 +43,50 @@ impl Session {
         self.call(move |zk| zk.create(&path, data, acl, mode))
     }
 
-    /// Create `path` and its missing parents as persistent nodes (like `mkdir -p`).
+    /// Create `path` and its missing parents as persistent nodes (like `mkdir -p`). Only the
+    /// missing ones are created, found by looking up from the deepest: ZooKeeper checks the
+    /// parent's CREATE right before NodeExists, so re-creating an existing ancestor under a
+    /// parent we may not write would fail with NoAuth (DESIGN.md, "ACL order"). A connection
+    /// error on the way is retried once the session is back (a create that was applied then
+    /// reads as NodeExists); a NoAuth names the node we may not create (`Error::NoAuthAt`).
     pub fn ensure_path(&self, path: &str) -> Result<()> {
         checked(path)?;
-        if path == "/" {
-            return Ok(());
+        let mut missing = Vec::new();
+        let mut p = path;
+        while p != "/" {
+            if self.retrying(|| self.exists(p))?.is_some() {
+                break;
+            }
+            missing.push(p);
+            p = match p.rsplit_once('/') {
+                Some(("", _)) | None => "/",
+                Some((parent, _)) => parent,
+            };
         }
-        let ends = path
-            .match_indices('/')
-            .skip(1)
-            .map(|(i, _)| i)
-            .chain([path.len()]);
-        for end in ends {
-            match self.create(&path[..end], Vec::new(), CreateMode::Persistent) {
+        for m in missing.into_iter().rev() {
+            match self.retrying(|| self.create(m, Vec::new(), CreateMode::Persistent)) {
                 Ok(_) | Err(Error::Zk(ZkError::NodeExists)) => {}
+                Err(Error::Zk(ZkError::NoAuth)) => return Err(Error::NoAuthAt(m.to_owned())),
                 Err(e) => return Err(e),
             }
         }
         Ok(())
+    }
+
+    /// `f`, again after a connection error once the session is back (5 tries at most).
+    fn retrying<T>(&self, f: impl Fn() -> Result<T>) -> Result<T> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match f() {
+                Err(e) if e.is_connection() && tries < 5 && !self.is_lost() => {
+                    if !self.wait_healthy(self.timeout()) {
+                        return Err(e);
+                    }
+                }
+                r => return r,
+            }
+        }
     }
 
     pub fn delete(&self, path: &str, version: Option<i32>) -> Result<()> {

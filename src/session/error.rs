@@ -16,6 +16,8 @@ pub enum Error {
     Timeout(Duration),
     /// The session is lost or closed.
     Lost,
+    /// Creating this node (a missing ancestor) was refused by its parent's ACL.
+    NoAuthAt(String),
 }
 
 impl Error {
@@ -40,7 +42,9 @@ impl Error {
     pub fn to_exit(&self, what: &str) -> exit::Error {
         let code = match self {
             Error::Zk(ZkError::NoNode) => exit::NOT_FOUND,
-            Error::Zk(ZkError::NoAuth) | Error::Zk(ZkError::AuthFailed) => exit::NO_PERMISSION,
+            Error::Zk(ZkError::NoAuth) | Error::Zk(ZkError::AuthFailed) | Error::NoAuthAt(_) => {
+                exit::NO_PERMISSION
+            }
             Error::Zk(ZkError::BadArguments) => exit::DATA,
             e if e.is_connection() => exit::UNAVAILABLE,
             _ => exit::FAILURE,
@@ -72,6 +76,11 @@ impl fmt::Display for Error {
             Error::Zk(e) => write!(f, "ZooKeeper error {e:?}"),
             Error::Timeout(d) => write!(f, "no answer from ZooKeeper in {}", fmt_duration(*d)),
             Error::Lost => write!(f, "the ZooKeeper session is lost"),
+            Error::NoAuthAt(p) => write!(
+                f,
+                "not allowed to create {p} (NoAuth): its parent's ACL does not grant CREATE; \
+                 create it with credentials that may, or see --auth"
+            ),
         }
     }
 }

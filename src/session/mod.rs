@@ -50,7 +50,9 @@ use zookeeper::ZooKeeper;
 pub use error::{fmt_duration, fmt_session_id, Error, Result};
 pub use events::{SessionEvent, WatchEvent};
 pub use logging::init_logging;
-pub use params::{parse_path_arg, validate_path, AclMode, Auth, ConnectString, SessionConfig};
+pub use params::{
+    parse_node_path_arg, parse_path_arg, validate_path, AclMode, Auth, ConnectString, SessionConfig,
+};
 pub use reaper::pending as sessions_to_reap;
 pub use zookeeper::{Acl, CreateMode, Permission, Stat, ZkError};
 

@@ -198,8 +198,11 @@ pub fn validate_path(path: &str) -> Result<(), String> {
         c == '\0'
             || ('\u{1}'..='\u{1f}').contains(&c)
             || ('\u{7f}'..='\u{9f}').contains(&c)
-            || ('\u{f000}'..='\u{f8ff}').contains(&c)
+            // ZooKeeper's PathUtils refuses U+D800–U+F8FF: Java's surrogates (so every
+            // character outside the BMP) and the private use area.
+            || ('\u{e000}'..='\u{f8ff}').contains(&c)
             || ('\u{fff0}'..='\u{ffff}').contains(&c)
+            || c > '\u{ffff}'
     }) {
         return Err(format!("a path must not hold the character {c:?}"));
     }
@@ -210,6 +213,19 @@ pub fn validate_path(path: &str) -> Result<(), String> {
 pub fn parse_path_arg(s: &str) -> Result<String, String> {
     validate_path(s)?;
     Ok(s.to_owned())
+}
+
+/// For clap: the znode of a lock, an election or a config: a validated path other than the
+/// root (the root's children are the whole tree, not a queue).
+pub fn parse_node_path_arg(s: &str) -> Result<String, String> {
+    if s == "/" {
+        return Err(
+            "the root cannot be a lock, an election or a config node: name a node \
+                    under it (e.g. /demo-lock)"
+                .into(),
+        );
+    }
+    parse_path_arg(s)
 }
 
 /// What a session is made from (the global command-line options).
