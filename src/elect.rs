@@ -199,7 +199,7 @@ impl Node<'_> {
                 Ok(m) => m,
                 // No answer (or no session): a new session, and join again.
                 Err(queue::Error::Session(e)) if e.is_connection() || s.is_lost() => {
-                    log::warn!("node {}: cannot join ({e}); with a new session", self.c.id);
+                    log::info!("node {}: cannot join ({e}); with a new session", self.c.id);
                     self.c.replace_session();
                     continue;
                 }
@@ -254,11 +254,11 @@ impl Node<'_> {
                 Ok(Waited::Signal(sig)) => return Ok(Err(signals::exit_code(sig))),
                 Ok(Waited::TimedOut) => continue,
                 Ok(Waited::Lost(why)) => {
-                    log::warn!("node {}: lost our place ({why}); joining again", self.c.id);
+                    log::info!("node {}: lost our place ({why}); joining again", self.c.id);
                     self.c.leave_or_replace();
                 }
                 Err(queue::Error::Session(e)) if e.is_connection() => {
-                    log::warn!("node {}: {e}; joining again with a new session", self.c.id);
+                    log::info!("node {}: {e}; joining again with a new session", self.c.id);
                     self.c.replace_session();
                 }
                 Err(e) => {
@@ -366,7 +366,7 @@ fn observe(
                     return Ok(signals::exit_code(sig));
                 }
                 Ok(Wake::Session(SessionEvent::Lost { reason })) => {
-                    log::warn!("observer session lost ({reason}); connecting again");
+                    log::info!("observer session lost ({reason}); connecting again");
                     tx = queue::next_generation(&tx, &rx);
                     session = connect(cfg, &tx)?;
                     break;

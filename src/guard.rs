@@ -68,7 +68,7 @@ pub fn hold(s: &Session, queue: &Queue, rx: &Inbox, tx: &Waker, until: Option<In
                 return Held::Lost(format!("session lost: {reason}"))
             }
             Wake::Session(SessionEvent::Suspended { reason, deadline }) => {
-                log::warn!("contact lost ({reason}); holding on while the session can live");
+                log::info!("contact lost ({reason}); holding on while the session can live");
                 give_up_at = Some(deadline - margin(s.timeout()));
             }
             Wake::Watch(_, WatchEvent::SessionLost) => {}

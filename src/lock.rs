@@ -262,7 +262,7 @@ impl Worker<'_> {
             }
             Ok(Waited::Signal(sig)) => Ok(Took::Signal(sig)),
             Ok(Waited::Lost(why)) => {
-                log::warn!("lost our place in the queue ({why}); queueing again");
+                log::info!("lost our place in the queue ({why}); queueing again");
                 self.c.queue.forget();
                 self.drop_session_if_lost();
                 Ok(Took::Retry)

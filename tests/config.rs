@@ -545,3 +545,39 @@ fn set_creates_parents_and_name_means_configs_name() {
     );
     session(c).delete(&path, None).unwrap();
 }
+
+/// Issue #14: `zkdemo config get | head -1` ends quietly (exit 0, no panic) when the reader
+/// goes away before everything is written.
+#[test]
+fn get_into_a_closed_pipe_exits_quietly() {
+    let c = shared();
+    let path = unique_path("pipe");
+    let pairs: Vec<String> = (0..5000).map(|i| format!("key{i:05}=value{i}")).collect();
+    let refs: Vec<&str> = pairs.iter().map(String::as_str).collect();
+    set(c, &path, &refs);
+    let mut child = zkdemo()
+        .args([
+            "--zk",
+            &c.connect_string(),
+            "config",
+            "--path",
+            &path,
+            "get",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe: what `head -1` does.
+    {
+        use std::io::BufRead;
+        let mut r = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        r.read_line(&mut first).unwrap();
+        assert!(first.starts_with("key00000="), "{first}");
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}

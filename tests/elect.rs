@@ -723,3 +723,41 @@ fn measure_failover_against_a_raw_round_trip() {
     // timeout.
     assert!(p50 < Duration::from_millis(300), "p50 {p50:?}");
 }
+
+/// Issue #14: another client's id with control bytes and invalid UTF-8 never reaches the
+/// terminal raw: `elect --observe` (and a follower) escape it as `inspect` does; JSON keeps the
+/// valid text and writes each invalid byte as \xNN.
+#[test]
+fn another_clients_id_is_escaped_for_the_terminal() {
+    let path = unique_path("elect-escape");
+    let cfg = common::session_config(&zk(), Duration::from_secs(4));
+    let s = Session::connect(&cfg, |_| {}).unwrap();
+    s.ensure_path(&path).unwrap();
+    s.create(
+        &format!("{path}/{}__lock__", "e".repeat(32)),
+        b"evil\x1b[2J\xff".to_vec(),
+        CreateMode::EphemeralSequential,
+    )
+    .unwrap();
+    for json in [false, true] {
+        let mut c = common::zkdemo();
+        c.env("ZKDEMO_ZK", zk())
+            .args(["elect", "--observe", "--path", &path]);
+        if json {
+            c.arg("--json");
+        }
+        let mut obs = Proc::spawn(c);
+        let line = obs
+            .wait_text("", Duration::from_secs(5))
+            .unwrap_or_else(|| panic!("{}", obs.transcript()));
+        obs.signal(libc::SIGINT);
+        let _ = obs.wait_exit(Duration::from_secs(5));
+        assert!(!line.contains('\x1b'), "raw escape byte: {line:?}");
+        assert!(
+            line.contains("\\x1b") || line.contains("\\u{1b}") || line.contains("\\u001b"),
+            "{line:?}"
+        );
+        assert!(line.contains("\\xff"), "{line:?}");
+    }
+    s.close();
+}

@@ -74,7 +74,7 @@ impl Contender {
             match self.session() {
                 Ok(_) => {
                     if said {
-                        eprintln!("zkdemo: {}: connected to ZooKeeper again", self.id);
+                        log::info!("{}: connected to ZooKeeper again", self.id);
                     }
                     return Ok(None);
                 }
