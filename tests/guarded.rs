@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -25,15 +24,6 @@ fn lock_cmd(path: &str, grace: &str, script: &str) -> Command {
         .args(["lock", "--path", path, "--kill-grace", grace])
         .args(["--", "sh", "-c", script]);
     cmd
-}
-
-/// Nanosecond timestamps written by a loop, one a line.
-fn stamps(file: &Path) -> Vec<u128> {
-    std::fs::read_to_string(file)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.trim().parse().ok())
-        .collect()
 }
 
 /// SIGTERM, SIGINT and SIGHUP to zkdemo while the command needs 1.5 s to clean up: zkdemo

@@ -9,7 +9,6 @@ mod common;
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
 use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -713,15 +712,6 @@ fn long_cut_then_heal_leaves_one_session_per_process_and_they_work() {
 
 // --- e: a half-open connection under a guarded command ---------------------------------------
 
-/// `date +%s%N` lines of a file, in nanoseconds.
-fn stamps(file: &Path) -> Vec<u128> {
-    std::fs::read_to_string(file)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.trim().parse().ok())
-        .collect()
-}
-
 fn now_ns() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -994,21 +984,7 @@ fn long_outage_costs_little_and_every_process_resumes() {
             "the elect node did not lead within {limit:?} of the return"
         )),
     }
-    if running(&mut watcher) {
-        let set = Instant::now();
-        config_set(addr, &cfg_path, "k=after");
-        match wait_config(&watcher, "k", "after", set, limit) {
-            Some(at) => eprintln!(
-                "MEASURE the watcher saw the change {:?} after the set",
-                at - set
-            ),
-            None => problems.push(format!(
-                "the watcher did not see `k=after` within {limit:?}"
-            )),
-        }
-    } else {
-        problems.push("the watcher is not running after the outage".into());
-    }
+    watcher_sees_a_change(&mut watcher, addr, &cfg_path, limit, &mut problems);
     for (name, p) in [("worker", &mut worker), ("elect", &mut node)] {
         if !running(p) {
             problems.push(format!("the {name} is not running after the outage"));
@@ -1120,21 +1096,7 @@ fn hung_server_threads_and_files_stay_bounded_and_all_resume() {
             )),
         }
     }
-    if running(&mut watcher) {
-        let set = Instant::now();
-        config_set(addr, &cfg_path, "k=after");
-        match wait_config(&watcher, "k", "after", set, limit) {
-            Some(at) => eprintln!(
-                "MEASURE the watcher saw the change {:?} after the set",
-                at - set
-            ),
-            None => problems.push(format!(
-                "the watcher did not see `k=after` within {limit:?}"
-            )),
-        }
-    } else {
-        problems.push("the watcher exited".into());
-    }
+    watcher_sees_a_change(&mut watcher, addr, &cfg_path, limit, &mut problems);
     verdict(
         &problems,
         &[
@@ -1143,4 +1105,30 @@ fn hung_server_threads_and_files_stay_bounded_and_all_resume() {
             ("watcher", &watcher),
         ],
     );
+}
+
+/// After an outage: the watcher still runs and sees a change made now (`k=after`), within
+/// `limit`; a problem is noted otherwise.
+fn watcher_sees_a_change(
+    watcher: &mut Proc,
+    addr: SocketAddr,
+    cfg_path: &str,
+    limit: Duration,
+    problems: &mut Vec<String>,
+) {
+    if !running(watcher) {
+        problems.push("the watcher is not running after the outage".into());
+        return;
+    }
+    let set = Instant::now();
+    config_set(addr, cfg_path, "k=after");
+    match wait_config(watcher, "k", "after", set, limit) {
+        Some(at) => eprintln!(
+            "MEASURE the watcher saw the change {:?} after the set",
+            at - set
+        ),
+        None => problems.push(format!(
+            "the watcher did not see `k=after` within {limit:?}"
+        )),
+    }
 }

@@ -485,3 +485,12 @@ pub fn sessions_from_ports(addr: &SocketAddr, ports: &[u16]) -> Vec<i64> {
         .map(|(sid, _)| sid)
         .collect()
 }
+
+/// The `date +%s%N` lines of a file (a guarded command's loop writes them), in nanoseconds.
+pub fn stamps(file: &std::path::Path) -> Vec<u128> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
+}
