@@ -73,8 +73,11 @@ fn quit_and_usr1_are_passed_on_not_fatal_to_zkdemo_alone() {
         let mut p = Proc::spawn(lock_cmd(&path, "2s", "sleep 30"));
         assert!(p.wait_event("acquired", Duration::from_secs(10)).is_some());
         let pid = p.pid();
-        let kids = children_of(pid);
-        assert!(!kids.is_empty(), "no command running");
+        // `acquired` is said just before the command starts.
+        let kids = eventually(Duration::from_secs(5), || {
+            Some(children_of(pid)).filter(|k| !k.is_empty())
+        })
+        .expect("no command running");
         p.signal(sig);
         let st = p.wait_exit(Duration::from_secs(10));
         assert_eq!(
