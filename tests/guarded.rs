@@ -150,3 +150,70 @@ fn what_the_command_leaves_behind_is_dead_before_the_next_holder_starts() {
         );
     }
 }
+
+/// Issue #14: a one-way partition (what the holder sends is lost, what the server sends
+/// arrives) right before a write to the holder's node: the notification arrives, the re-watch
+/// never gets an answer. The holder's command (which dies on SIGTERM) is dead before the
+/// waiter starts, in every trial.
+#[test]
+fn a_one_way_cut_with_a_rewatch_in_flight_stops_the_holder_before_the_waiter_starts() {
+    let server = shared().addr(0);
+    let cfg = session_config(&shared().connect_string(), Duration::from_secs(4));
+    let writer = zkdemo::session::Session::connect(&cfg, |_| {}).unwrap();
+    for trial in 0..3 {
+        let proxy = common::proxy::Proxy::start(server);
+        let path = unique_path("oneway");
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        let mut holder = Proc::spawn({
+            let mut c = zkdemo();
+            c.args(["--zk", &proxy.addr().to_string(), "--session-timeout", "4s"])
+                .args(["--json", "lock", "--path", &path, "--kill-grace", "300ms"])
+                .args(["--", "sh", "-c"])
+                .arg(format!(
+                    "while :; do date +%s%N >> {}; sleep 0.02; done",
+                    a.display()
+                ));
+            c
+        });
+        let acquired = holder
+            .wait_event("acquired", Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("{}", holder.transcript()));
+        std::thread::sleep(Duration::from_millis(200 + 500 * trial));
+        proxy.drop_uploads();
+        let node = format!("{path}/{}", acquired["node"].as_str().unwrap());
+        writer.set_data(&node, b"poke".to_vec(), None).unwrap();
+        let mut waiter = Proc::spawn({
+            let mut c = zkdemo();
+            c.args(["--zk", &shared().connect_string()])
+                .args(["lock", "--path", &path, "--", "sh", "-c"])
+                .arg(format!("date +%s%N >> {}", b.display()));
+            c
+        });
+        let st = waiter.wait_exit(Duration::from_secs(20));
+        assert_eq!(
+            st.and_then(|s| s.code()),
+            Some(0),
+            "{}",
+            waiter.transcript()
+        );
+        let hst = holder.wait_exit(Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(100));
+        let (held, next) = (stamps(&a), stamps(&b));
+        let last = *held.last().expect("the holder's command ran");
+        let first = *next.first().expect("the waiter's command ran");
+        println!(
+            "MEASURE trial {trial}: the holder's command wrote last {} ms before the waiter \
+             started; the holder exited {:?}",
+            (first as i128 - last as i128) / 1_000_000,
+            hst.and_then(|s| s.code())
+        );
+        assert!(
+            last < first,
+            "trial {trial}: the holder's command wrote after the waiter started\n{}",
+            holder.transcript()
+        );
+        proxy.heal();
+    }
+    writer.close();
+}

@@ -114,8 +114,13 @@ pub fn handshake(
         }
     }
     stream.set_read_timeout(None).map_err(io_err)?;
+    // Writes happen under the relay's lock: a server that stopped reading (its buffers full)
+    // must not hold that lock past the time a silent connection is given (a third of the
+    // session timeout), or the supervisor could not suspend the session in time.
+    let write_limit =
+        Duration::from_millis(u64::from(granted.timeout_ms) / 3).max(Duration::from_millis(100));
     stream
-        .set_write_timeout(Some(Duration::from_secs(5)))
+        .set_write_timeout(Some(write_limit))
         .map_err(io_err)?;
     Ok(Connected {
         stream,

@@ -14,8 +14,11 @@
 //!   new connections pass.
 //! - `blackhole()`: the same for every connection, now and new (new ones are accepted, and
 //!   not even connected upstream).
+//! - `drop_uploads()`: a one-way partition: what clients send (on every connection, open or
+//!   new) is dropped, what the server sends still arrives.
 //! - `heal()`: new connections pass again; the silent ones are reset (their threads freed; a
-//!   client retransmitting on a dead flow would get an RST from the server's side anyway).
+//!   client retransmitting on a dead flow would get an RST from the server's side anyway);
+//!   uploads pass again.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -47,6 +50,8 @@ struct Conn {
     silent: AtomicBool,
     /// The proxy closes this connection: threads stop at once.
     kill: AtomicBool,
+    /// Drop what the client sends (the proxy's one-way partition).
+    drop_uploads: Arc<AtomicBool>,
 }
 
 impl Conn {
@@ -68,6 +73,7 @@ struct Inner {
     state: Mutex<State>,
     stop: AtomicBool,
     next_id: AtomicU64,
+    drop_uploads: Arc<AtomicBool>,
 }
 
 impl Inner {
@@ -98,6 +104,7 @@ impl Proxy {
             }),
             stop: AtomicBool::new(false),
             next_id: AtomicU64::new(1),
+            drop_uploads: Arc::new(AtomicBool::new(false)),
         });
         let i = inner.clone();
         let acceptor = thread::Builder::new()
@@ -163,9 +170,16 @@ impl Proxy {
         }
     }
 
+    /// A one-way partition: from now on what the clients send is dropped (on every
+    /// connection, open or new); what the server sends still arrives.
+    pub fn drop_uploads(&self) {
+        self.inner.drop_uploads.store(true, Ordering::SeqCst);
+    }
+
     /// New connections pass again (the port listens again after a `cut`); the silent
-    /// connections are reset.
+    /// connections are reset; uploads pass again.
     pub fn heal(&self) {
+        self.inner.drop_uploads.store(false, Ordering::SeqCst);
         let doomed = {
             let mut st = self.inner.state();
             st.mode = Mode::Pass;
@@ -288,6 +302,7 @@ fn accept_loop(inner: &Arc<Inner>) {
             upstream: Mutex::new(None),
             silent: AtomicBool::new(mode == Mode::Silent),
             kill: AtomicBool::new(false),
+            drop_uploads: inner.drop_uploads.clone(),
         });
         // Registered and started under the lock, so that `cut` finds it with its thread.
         let mut st = inner.state();
@@ -362,7 +377,10 @@ fn pump(conn: &Conn, from: &TcpStream, to: &TcpStream, from_client: bool) {
                 return;
             }
             Ok(n) => {
-                if conn.silent.load(Ordering::SeqCst) || conn.kill.load(Ordering::SeqCst) {
+                if conn.silent.load(Ordering::SeqCst)
+                    || conn.kill.load(Ordering::SeqCst)
+                    || (from_client && conn.drop_uploads.load(Ordering::SeqCst))
+                {
                     continue;
                 }
                 if w.write_all(&buf[..n]).is_err() {
