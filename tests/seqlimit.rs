@@ -91,11 +91,11 @@ fn at_the_sequence_limit_nobody_joins_the_holder_and_near_it_zkdemo_warns() {
     let mut zk = standalone(200);
     let connect = zk.connect_string();
     let data = zk.data_dir().join("node-1");
-    let (near, at) = ("/near", "/at");
+    let (near, at, flag) = ("/near", "/at", "/flag");
     {
         let cfg = session_config(&connect, Duration::from_secs(4));
         let s = zkdemo::session::Session::connect(&cfg, |_| {}).unwrap();
-        for p in [near, at] {
+        for p in [near, at, flag] {
             s.create(p, Vec::new(), zkdemo::session::CreateMode::Persistent)
                 .unwrap();
         }
@@ -104,12 +104,22 @@ fn at_the_sequence_limit_nobody_joins_the_holder_and_near_it_zkdemo_warns() {
     zk.stop(0);
     set_cversion(&java, &cp, &data, near, i32::MAX - 100);
     set_cversion(&java, &cp, &data, at, i32::MAX);
+    set_cversion(&java, &cp, &data, flag, i32::MAX);
     zk.start_node(0).expect("the server comes back");
 
     // Near the limit: it works, and says so.
     let (st, p) = run(lock(&connect, near, "true"), Duration::from_secs(20));
     assert_eq!(st.code(), Some(0), "{}", p.transcript());
     assert!(p.stderr().contains("of the limit"), "{}", p.stderr());
+    // ...and, nobody else contending, resets the counter: the empty directory is deleted (the
+    // next contender creates it again, from 0).
+    let cfg = session_config(&connect, Duration::from_secs(4));
+    let s = zkdemo::session::Session::connect(&cfg, |_| {}).unwrap();
+    assert!(s.exists(near).unwrap().is_none(), "{near} was not reset");
+    let (st, p) = run(lock(&connect, near, "true"), Duration::from_secs(20));
+    assert_eq!(st.code(), Some(0), "{}", p.transcript());
+    assert!(!p.stderr().contains("of the limit"), "{}", p.stderr());
+    s.close();
 
     // At the limit: a holder, then two contenders; neither may run its command.
     let dir = tempfile::tempdir().unwrap();
@@ -150,20 +160,24 @@ fn at_the_sequence_limit_nobody_joins_the_holder_and_near_it_zkdemo_warns() {
             .and_then(|s| s.code()),
         Some(0)
     );
-    // inspect flags the collision: two contenders planted at the limit.
+    // The holder left the directory empty at the limit: it was reset.
+    let s = zkdemo::session::Session::connect(&cfg, |_| {}).unwrap();
+    assert!(s.exists(at).unwrap().is_none(), "{at} was not reset");
+    s.close();
+    // inspect flags a collision: two contenders planted at the limit.
     let cfg = session_config(&connect, Duration::from_secs(4));
     let planter = zkdemo::session::Session::connect(&cfg, |_| {}).unwrap();
     for p in ["a", "b"] {
         planter
             .create(
-                &format!("{at}/{}__lock__", p.repeat(32)),
+                &format!("{flag}/{}__lock__", p.repeat(32)),
                 b"planted".to_vec(),
                 zkdemo::session::CreateMode::EphemeralSequential,
             )
             .unwrap();
     }
     let out = zkdemo()
-        .args(["--zk", &connect, "inspect", at])
+        .args(["--zk", &connect, "inspect", flag])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);

@@ -139,6 +139,18 @@ impl Contender {
     /// Leave for good: closing the session deletes our node at once (no separate delete a
     /// hung server could stall), within a deadline, so Ctrl-C exits within a second.
     pub fn close(&mut self) {
+        // Near the sequence limit, leave first: an empty directory can then be reset.
+        let near_limit = self
+            .queue
+            .mine()
+            .is_some_and(|m| m.seq >= super::name::NEAR_LIMIT);
+        if let Some(s) = self
+            .session
+            .as_ref()
+            .filter(|s| near_limit && s.is_healthy())
+        {
+            let _ = self.queue.leave(s);
+        }
         if let Some(s) = self.session.take() {
             s.close_within(Duration::from_millis(600));
         }

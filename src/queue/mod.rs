@@ -245,12 +245,32 @@ impl Queue {
         let mut last = None;
         for _ in 0..3 {
             match s.delete(&mine.path, None) {
-                Ok(()) | Err(session::Error::Zk(ZkError::NoNode)) => return Ok(()),
+                Ok(()) | Err(session::Error::Zk(ZkError::NoNode)) => {
+                    if mine.seq >= name::NEAR_LIMIT {
+                        self.reset_counter(s);
+                    }
+                    return Ok(());
+                }
                 Err(session::Error::Lost) => return Ok(()), // the server drops it with the session
                 Err(e) => last = Some(e),
             }
         }
         Err(last.map(Error::from).unwrap_or(Error::Gone))
+    }
+
+    /// Near the sequence limit, delete the directory if it is empty: created again by the next
+    /// contender, its counter starts from 0. Safe: the delete fails (NotEmpty) if anyone joined
+    /// meanwhile, and a contender finding no directory creates it (zkdemo; kazoo only checks
+    /// the path on its first acquire, so a kazoo peer may need to retry once).
+    fn reset_counter(&self, s: &Session) {
+        match s.delete(&self.path, None) {
+            Ok(()) => log::warn!(
+                "{}: the sequence counter was near its limit; the empty directory was deleted \
+                 so that it starts again from 0",
+                self.path
+            ),
+            Err(e) => log::debug!("not resetting the counter of {}: {e}", self.path),
+        }
     }
 
     /// Wait until we are first in the queue, watching only our predecessor. `on_wait` is told
