@@ -14,6 +14,9 @@
 //!   new connections pass.
 //! - `blackhole()`: the same for every connection, now and new (new ones are accepted, and
 //!   not even connected upstream).
+//! - `reset_after_requests(n)`: the next connection is reset (both sides) right after the
+//!   client sent its `n`th frame (the handshake is the first): the server got the request, the
+//!   client never gets the answer. Once; connections after it pass.
 //! - `drop_uploads()`: a one-way partition: what clients send (on every connection, open or
 //!   new) is dropped, what the server sends still arrives.
 //! - `heal()`: new connections pass again; the silent ones are reset (their threads freed; a
@@ -52,6 +55,8 @@ struct Conn {
     kill: AtomicBool,
     /// Drop what the client sends (the proxy's one-way partition).
     drop_uploads: Arc<AtomicBool>,
+    /// Reset this connection after the client's `n`th frame (0: never).
+    reset_after: u64,
 }
 
 impl Conn {
@@ -74,6 +79,8 @@ struct Inner {
     stop: AtomicBool,
     next_id: AtomicU64,
     drop_uploads: Arc<AtomicBool>,
+    /// For the next connection accepted: reset it after this many client frames (0: off).
+    reset_after: AtomicU64,
 }
 
 impl Inner {
@@ -105,6 +112,7 @@ impl Proxy {
             stop: AtomicBool::new(false),
             next_id: AtomicU64::new(1),
             drop_uploads: Arc::new(AtomicBool::new(false)),
+            reset_after: AtomicU64::new(0),
         });
         let i = inner.clone();
         let acceptor = thread::Builder::new()
@@ -168,6 +176,12 @@ impl Proxy {
         for (c, _) in &st.conns {
             c.silent.store(true, Ordering::SeqCst);
         }
+    }
+
+    /// The next connection accepted is reset right after the client's `n`th frame (the
+    /// handshake counts as the first) reached the server: a lost answer. Once.
+    pub fn reset_after_requests(&self, n: u64) {
+        self.inner.reset_after.store(n, Ordering::SeqCst);
     }
 
     /// A one-way partition: from now on what the clients send is dropped (on every
@@ -303,6 +317,7 @@ fn accept_loop(inner: &Arc<Inner>) {
             silent: AtomicBool::new(mode == Mode::Silent),
             kill: AtomicBool::new(false),
             drop_uploads: inner.drop_uploads.clone(),
+            reset_after: inner.reset_after.swap(0, Ordering::SeqCst),
         });
         // Registered and started under the lock, so that `cut` finds it with its thread.
         let mut st = inner.state();
@@ -360,6 +375,7 @@ fn pump(conn: &Conn, from: &TcpStream, to: &TcpStream, from_client: bool) {
     let mut buf = [0u8; 16 * 1024];
     let mut r = from;
     let mut w = to;
+    let mut frames = Frames::default();
     loop {
         if conn.kill.load(Ordering::SeqCst) {
             return;
@@ -388,6 +404,17 @@ fn pump(conn: &Conn, from: &TcpStream, to: &TcpStream, from_client: bool) {
                         let _ = from.shutdown(Shutdown::Both);
                         let _ = to.shutdown(Shutdown::Both);
                     }
+                    return;
+                }
+                if from_client && conn.reset_after > 0 && frames.add(&buf[..n]) >= conn.reset_after
+                {
+                    // Let the server take the request, then lose its answer.
+                    thread::sleep(Duration::from_millis(50));
+                    set_linger_zero(from);
+                    set_linger_zero(to);
+                    conn.kill.store(true, Ordering::SeqCst);
+                    let _ = from.shutdown(Shutdown::Both);
+                    let _ = to.shutdown(Shutdown::Both);
                     return;
                 }
             }
@@ -431,5 +458,49 @@ fn pump_silent(conn: &Conn) {
                 ) => {}
             Err(_) => return,
         }
+    }
+}
+
+/// Counts the length-prefixed frames (ZooKeeper's: a 4-byte big-endian length, then the
+/// body) in a byte stream read in arbitrary chunks.
+#[derive(Default)]
+struct Frames {
+    count: u64,
+    header: Vec<u8>,
+    left: usize,
+}
+
+impl Frames {
+    /// Feed `bytes`; the number of whole frames seen so far.
+    fn add(&mut self, mut bytes: &[u8]) -> u64 {
+        while !bytes.is_empty() {
+            if self.left > 0 {
+                let n = self.left.min(bytes.len());
+                self.left -= n;
+                bytes = &bytes[n..];
+                if self.left == 0 {
+                    self.count += 1;
+                }
+                continue;
+            }
+            let need = 4 - self.header.len();
+            let n = need.min(bytes.len());
+            self.header.extend_from_slice(&bytes[..n]);
+            bytes = &bytes[n..];
+            if self.header.len() == 4 {
+                let len = i32::from_be_bytes([
+                    self.header[0],
+                    self.header[1],
+                    self.header[2],
+                    self.header[3],
+                ]);
+                self.header.clear();
+                self.left = len.max(0) as usize;
+                if self.left == 0 {
+                    self.count += 1;
+                }
+            }
+        }
+        self.count
     }
 }
