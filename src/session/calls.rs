@@ -7,7 +7,7 @@ use std::sync::{Arc, Weak};
 
 use zookeeper::{Acl, CreateMode, Stat, WatchedEvent, WatchedEventType, ZkError, ZooKeeper};
 
-use super::{validate_path, Error, Inner, Result, Session, WatchEvent, WatchFn};
+use super::{validate_path, AclMode, Error, Inner, Result, Session, WatchEvent, WatchFn};
 
 /// One armed watch. One-shot: it fires once, whatever fires it first (the server's event, or
 /// our own reconnect/lost notice), and later firings are ignored.
@@ -28,6 +28,22 @@ impl WatchSlot {
 }
 
 impl Session {
+    /// The ACL for nodes we create (`--acl`): by default open without `--auth`; with it, all
+    /// rights for our identity and read for everyone.
+    pub fn default_acl(&self) -> Vec<Acl> {
+        let cfg = &self.inner.cfg;
+        match (cfg.acl, &cfg.auth) {
+            (AclMode::Open, _) | (AclMode::Creator, None) => Acl::open_unsafe().clone(),
+            (AclMode::Creator, Some(_)) => {
+                let mut acl = Acl::creator_all().clone();
+                acl.extend(Acl::read_unsafe().iter().cloned());
+                acl
+            }
+            // Without --auth the server refuses this (InvalidACL): nothing is created open.
+            (AclMode::Private, _) => Acl::creator_all().clone(),
+        }
+    }
+
     pub fn create(&self, path: &str, data: Vec<u8>, mode: CreateMode) -> Result<String> {
         self.create_with_acl(path, data, self.default_acl(), mode)
     }

@@ -96,19 +96,9 @@ impl Session {
         let deadline = Instant::now() + cfg.connect_timeout;
         let hosts = open::resolve(&cfg.connect, deadline)?;
         let (sup_tx, sup_rx) = mpsc::channel();
-        let (news_tx, news_rx) = mpsc::channel();
-        let (zk, relay) = open::open(cfg, &hosts, deadline, news_tx)?;
-        // The relay's news reaches the supervisor on its own channel.
-        let fwd = sup_tx.clone();
-        let _ = thread::Builder::new()
-            .name("zk-news".into())
-            .spawn(move || {
-                for n in news_rx {
-                    if fwd.send(Msg::Relay(n)).is_err() {
-                        return;
-                    }
-                }
-            });
+        // The relay's news (a dropped connection, an acknowledged close) goes to the
+        // supervisor directly.
+        let (zk, relay) = open::open(cfg, &hosts, deadline, sup_tx.clone())?;
         let granted = relay.granted();
         let inner = Arc::new(Inner {
             zk: Arc::new(zk),
@@ -190,7 +180,7 @@ impl Session {
 
     /// True while the session is connected and its connection answers.
     pub fn is_healthy(&self) -> bool {
-        self.inner.link() == Link::Up
+        self.inner.link() == Link::Up && self.inner.relay.current().is_some()
     }
 
     /// True once the session is lost or closed.
@@ -210,22 +200,6 @@ impl Session {
                 return false;
             }
             std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    /// The ACL for nodes we create (`--acl`): by default open without `--auth`; with it, all
-    /// rights for our identity and read for everyone.
-    pub fn default_acl(&self) -> Vec<Acl> {
-        let cfg = &self.inner.cfg;
-        match (cfg.acl, &cfg.auth) {
-            (AclMode::Open, _) | (AclMode::Creator, None) => Acl::open_unsafe().clone(),
-            (AclMode::Creator, Some(_)) => {
-                let mut acl = Acl::creator_all().clone();
-                acl.extend(Acl::read_unsafe().iter().cloned());
-                acl
-            }
-            // Without --auth the server refuses this (InvalidACL): nothing is created open.
-            (AclMode::Private, _) => Acl::creator_all().clone(),
         }
     }
 
@@ -317,12 +291,13 @@ impl Inner {
             Err(RecvTimeoutError::Timeout) => {
                 // The relay drops a silent connection sooner than this; should it not have,
                 // drop it now, so that the call in flight ends with ConnectionLoss.
-                if self.relay.drop_current("a call got no answer") {
-                    self.suspend(format!(
+                if let Some(conn) = self.relay.current() {
+                    let reason = format!(
                         "a call got no answer in {} ({})",
                         fmt_duration(limit),
                         self.server_name()
-                    ));
+                    );
+                    self.drop_and_suspend(conn, reason);
                 }
                 Err(Error::Timeout(limit))
             }
@@ -346,6 +321,18 @@ impl Inner {
         if catch_unwind(AssertUnwindSafe(|| (self.on_event)(ev))).is_err() {
             log::error!("a session event callback panicked");
         }
+    }
+
+    /// Drop upstream connection `conn` (if it is still the current one) and suspend the
+    /// session. Suspended first: a caller whose call the drop answers with ConnectionLoss must
+    /// find the session suspended, not up, or it would retry at once on no connection.
+    fn drop_and_suspend(&self, conn: u64, reason: String) -> bool {
+        if self.relay.current() != Some(conn) {
+            return false;
+        }
+        self.suspend(reason);
+        self.relay.drop_conn(conn, "no contact");
+        true
     }
 
     /// Up → Suspended (and tell the owner).

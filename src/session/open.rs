@@ -12,7 +12,8 @@ use rand::seq::SliceRandom;
 use zookeeper::ZooKeeper;
 
 use super::handshake::{self, AttemptError, Connected, Hello};
-use super::relay::{News, Relay};
+use super::relay::Relay;
+use super::supervisor::Msg;
 use super::{fmt_duration, ConnectString, SessionConfig};
 use crate::exit;
 
@@ -69,7 +70,7 @@ pub(super) fn open(
     cfg: &SessionConfig,
     hosts: &[SocketAddr],
     deadline: Instant,
-    news: Sender<News>,
+    news: Sender<Msg>,
 ) -> Result<(ZooKeeper, Arc<Relay>), exit::Error> {
     let c = handshake_any(cfg, hosts, deadline)?;
     let session_id = c.granted.session_id;

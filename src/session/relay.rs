@@ -25,6 +25,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::handshake::Connected;
+use super::supervisor::Msg;
 use super::wire::{self, Granted};
 
 /// What the relay tells the supervisor.
@@ -73,13 +74,14 @@ struct State {
 
 pub struct Relay {
     st: Mutex<State>,
-    news: Sender<News>,
+    /// The supervisor's channel.
+    news: Sender<Msg>,
     listener: Mutex<Option<TcpListener>>,
 }
 
 impl Relay {
     /// A relay for the session just made on `c`; the crate may connect to `port()`.
-    pub fn new(c: Connected, news: Sender<News>) -> io::Result<Arc<Relay>> {
+    pub fn new(c: Connected, news: Sender<Msg>) -> io::Result<Arc<Relay>> {
         let listener = TcpListener::bind(("127.0.0.1", 0))?;
         let relay = Arc::new(Relay {
             st: Mutex::new(State {
@@ -191,7 +193,7 @@ impl Relay {
                 st.write_down(&reply);
                 drop(st);
                 if !was_given_up {
-                    let _ = self.news.send(News::CloseUnsent);
+                    let _ = self.news.send(Msg::Relay(News::CloseUnsent));
                 }
                 continue;
             }
@@ -206,7 +208,7 @@ impl Relay {
                 let conn = st.conn;
                 drop(st);
                 let reason = format!("writing to the server failed ({e})");
-                let _ = self.news.send(News::Dropped { conn, reason });
+                let _ = self.news.send(Msg::Relay(News::Dropped { conn, reason }));
             }
         }
         let mut st = self.state();
@@ -251,11 +253,11 @@ impl Relay {
                 st.given_up = true;
                 st.closed = true;
                 drop(st);
-                let _ = self.news.send(News::Closed);
+                let _ = self.news.send(Msg::Relay(News::Closed));
                 return;
             }
         };
-        let _ = self.news.send(News::Dropped { conn, reason });
+        let _ = self.news.send(Msg::Relay(News::Dropped { conn, reason }));
     }
 
     /// Drop upstream connection `conn` (if it is still the current one): every request in
@@ -277,10 +279,10 @@ impl Relay {
         true
     }
 
-    /// Drop whatever upstream connection there is (the supervisor judged it silent).
-    pub fn drop_current(&self, why: &str) -> bool {
-        let conn = self.state().conn;
-        self.drop_conn(conn, why)
+    /// The current upstream connection's number, while there is one.
+    pub fn current(&self) -> Option<u64> {
+        let st = self.state();
+        st.up.as_ref().map(|_| st.conn)
     }
 
     /// Give the session up: nothing is forwarded any more, the connection is closed.

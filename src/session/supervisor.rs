@@ -73,8 +73,8 @@ fn run(inner: &Inner, rx: Receiver<Msg>) {
         }
         match rx.recv_timeout(tick_interval(inner.timeout())) {
             Ok(Msg::Relay(News::Dropped { conn, reason })) => {
-                if inner.relay.drop_conn(conn, &reason) {
-                    inner.suspend(format!("{reason} ({})", inner.server_name()));
+                let reason = format!("{reason} ({})", inner.server_name());
+                if inner.drop_and_suspend(conn, reason) {
                     tries = 0;
                     next_try = Instant::now();
                 }
@@ -97,13 +97,17 @@ fn run(inner: &Inner, rx: Receiver<Msg>) {
                     tries = 0;
                     next_try = Instant::now();
                 } else if waited.is_some_and(|w| w >= silence(timeout)) {
-                    let server = inner.server_name();
-                    if inner.relay.drop_current("silent") {
-                        inner.suspend(format!(
-                            "the server did not answer for {} ({server}: hung, overloaded, or \
-                             the connection is cut)",
-                            fmt_duration(silence(timeout))
-                        ));
+                    let reason = format!(
+                        "the server did not answer for {} ({}: hung, overloaded, or the \
+                         connection is cut)",
+                        fmt_duration(silence(timeout)),
+                        inner.server_name()
+                    );
+                    if inner
+                        .relay
+                        .current()
+                        .is_some_and(|c| inner.drop_and_suspend(c, reason))
+                    {
                         tries = 0;
                         next_try = Instant::now();
                     }
