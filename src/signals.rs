@@ -9,14 +9,13 @@
 //! expects from a command that holds nothing yet.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use signal_hook::consts::{SIGALRM, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-static LAST: AtomicI32 = AtomicI32::new(0);
 /// After a signal, exit this many ms later even if the clean shutdown has not finished
 /// (0: never). A call to a hung server may take seconds; Ctrl-C should not.
 static FORCE_EXIT_MS: AtomicU64 = AtomicU64::new(0);
@@ -46,7 +45,6 @@ pub fn install() -> io::Result<()> {
 }
 
 fn dispatch(sig: i32) {
-    LAST.store(sig, Ordering::SeqCst);
     let subs = SUBSCRIBERS.lock().unwrap_or_else(|e| e.into_inner());
     if subs.is_empty() {
         std::process::exit(exit_code(sig));
@@ -82,14 +80,6 @@ pub fn set_child_running(running: bool) {
 /// The exit code for a process stopped by `sig`: 128 + the signal number.
 pub fn exit_code(sig: i32) -> i32 {
     128 + sig
-}
-
-/// The last signal received, if any.
-pub fn received() -> Option<i32> {
-    match LAST.load(Ordering::SeqCst) {
-        0 => None,
-        s => Some(s),
-    }
 }
 
 /// While this lives, signals go to `f` instead of ending the process.

@@ -53,7 +53,6 @@ pub use logging::init_logging;
 pub use params::{
     parse_node_path_arg, parse_path_arg, validate_path, AclMode, Auth, ConnectString, SessionConfig,
 };
-pub use reaper::pending as sessions_to_reap;
 pub use zookeeper::{Acl, CreateMode, Permission, Stat, ZkError};
 
 use crate::exit;
@@ -164,11 +163,6 @@ impl Session {
     /// How long one call may take before it fails with `Error::Timeout`.
     pub fn call_timeout(&self) -> Duration {
         self.inner.call_timeout()
-    }
-
-    /// The server of the session's connection now (None while it has none).
-    pub fn server(&self) -> Option<SocketAddr> {
-        self.inner.relay.server()
     }
 
     /// The server cannot expire this session before this instant: the time the latest

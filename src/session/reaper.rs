@@ -67,11 +67,6 @@ pub(super) fn adopt(inner: &Inner) {
     }
 }
 
-/// How many given-up sessions are still to be closed (for tests and `-v`).
-pub fn pending() -> usize {
-    ENTRIES.lock().unwrap_or_else(|e| e.into_inner()).len()
-}
-
 fn run() {
     let mut pause = Duration::from_millis(50);
     loop {

@@ -35,8 +35,6 @@ pub enum News {
     Dropped { conn: u64, reason: String },
     /// The server acknowledged our closeSession: the session is gone, with its nodes.
     Closed,
-    /// The crate asked to close while the server was out of reach: the reaper must do it.
-    CloseUnsent,
 }
 
 /// A request forwarded on the current connection and not answered yet.
@@ -187,14 +185,11 @@ impl Relay {
             };
             let mut st = self.state();
             if op == wire::OP_CLOSE_SESSION && (st.given_up || st.up.is_none()) {
-                // Let the crate's handle end now; the server side is the reaper's job.
-                let was_given_up = std::mem::replace(&mut st.given_up, true);
+                // Let the crate's handle end now; the server side is the reaper's job
+                // (`Session::close_within` hands it over).
+                st.given_up = true;
                 let reply = wire::error_reply(xid, st.zxid, 0);
                 st.write_down(&reply);
-                drop(st);
-                if !was_given_up {
-                    let _ = self.news.send(Msg::Relay(News::CloseUnsent));
-                }
                 continue;
             }
             if st.given_up || st.up.is_none() {
@@ -325,11 +320,6 @@ impl Relay {
     /// How long the oldest request in flight has waited for its answer.
     pub fn oldest_wait(&self) -> Option<Duration> {
         self.state().pending.front().map(|p| p.sent.elapsed())
-    }
-
-    /// True while there is a connection to a server.
-    pub fn is_up(&self) -> bool {
-        self.state().up.is_some()
     }
 
     /// The server of the current connection.

@@ -80,7 +80,6 @@ fn run(inner: &Inner, rx: Receiver<Msg>) {
                 }
             }
             Ok(Msg::Relay(News::Closed)) | Ok(Msg::Stop) => return,
-            Ok(Msg::Relay(News::CloseUnsent)) => {}
             Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {}
         }
@@ -88,7 +87,7 @@ fn run(inner: &Inner, rx: Receiver<Msg>) {
         match inner.link() {
             Link::Up => {
                 let waited = inner.relay.oldest_wait();
-                if !inner.relay.is_up() {
+                if inner.relay.current().is_none() {
                     // Dropped without news reaching us (a failed write): no contact now.
                     inner.suspend(format!(
                         "no connection to ZooKeeper ({})",

@@ -418,13 +418,7 @@ fn pump(conn: &Conn, from: &TcpStream, to: &TcpStream, from_client: bool) {
                     return;
                 }
             }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) => {}
+            Err(e) if is_poll_timeout(&e) => {}
             Err(_) => {
                 if conn.silent.load(Ordering::SeqCst) {
                     if from_client {
@@ -440,6 +434,14 @@ fn pump(conn: &Conn, from: &TcpStream, to: &TcpStream, from_client: bool) {
     }
 }
 
+/// A read that only timed out (every socket polls the proxy's orders every `POLL`).
+fn is_poll_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+    )
+}
+
 /// A connection accepted while silent: read and drop until the client leaves or the proxy
 /// closes it.
 fn pump_silent(conn: &Conn) {
@@ -449,13 +451,7 @@ fn pump_silent(conn: &Conn) {
         match r.read(&mut buf) {
             Ok(0) => return,
             Ok(_) => {}
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock
-                        | io::ErrorKind::TimedOut
-                        | io::ErrorKind::Interrupted
-                ) => {}
+            Err(e) if is_poll_timeout(&e) => {}
             Err(_) => return,
         }
     }
