@@ -13,6 +13,7 @@ pub mod elect;
 pub mod exit;
 pub mod fourlw;
 pub mod guard;
+pub mod inbox;
 pub mod inspect;
 pub mod lock;
 pub mod output;

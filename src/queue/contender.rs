@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use super::inbox::{self, Inbox, Waker};
 use super::Queue;
 use crate::exit;
+use crate::inbox::{self, Inbox, Waker};
 use crate::session::{Session, SessionConfig};
 
 /// The default id: `<hostname>-<pid>`.

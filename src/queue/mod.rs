@@ -11,11 +11,11 @@
 //! a node of an earlier, expired session of ours is not ours.
 
 mod contender;
-mod inbox;
+
 pub mod name;
 
+pub use crate::inbox::{channel, connect, next_generation, pair, Inbox, Wake, Waker};
 pub use contender::{default_id, Contender};
-pub use inbox::{channel, connect, next_generation, pair, Inbox, Wake, Waker};
 
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Instant;

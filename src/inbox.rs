@@ -1,5 +1,6 @@
-//! One event channel for a contender: its session's health, its watches, signals and its
-//! command's exit all arrive on it, each tagged with the session (generation) it belongs to.
+//! One event channel for a loop (a contender, a watcher): its session's health, its watches,
+//! signals and a command's exit all arrive on it, each tagged with the session (generation) it
+//! belongs to.
 //!
 //! A contender replaces its session when the old one is lost or given up; events of the old
 //! one may still be queued, or still be on their way (a watch firing as the session closes). An
