@@ -1,12 +1,17 @@
-//! The command line: global options and the list of subcommands. Each subcommand's own flags
-//! live next to the code that uses them (`lock::LockArgs`, …); man pages and completions are
-//! generated from `Cli::command()`.
+//! The command line: global options, the list of subcommands, the flags `lock` and `elect`
+//! share, and the parsers of values (durations, paths, credentials). Each subcommand's own
+//! flags live next to the code that uses them (`lock::LockArgs`, …); man pages and
+//! completions are generated from `Cli::command()`.
+//!
+//! The global options become a [`Context`] here, once; the session and recipe layers below
+//! never see clap.
 
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::session::{AclMode, Auth, ConnectString};
+use crate::output::Output;
+use crate::session::{validate_path, AclMode, Auth, ConnectString, SessionConfig};
 
 const AFTER_HELP: &str = "See it all at once: `zkdemo demo`. Or start a local server with \
 `zkdemo server`, then try `zkdemo lock --id 1` in two terminals.";
@@ -103,7 +108,7 @@ pub struct GlobalArgs {
     /// ZooKeeper servers: host:port[,host:port…][/chroot].
     #[arg(short = 'z', long = "zk", env = "ZKDEMO_ZK", global = true,
           default_value = "127.0.0.1:2181", value_name = "CONNECT",
-          value_parser = ConnectString::parse_arg)]
+          value_parser = ConnectString::parse)]
     pub zk: ConnectString,
 
     /// Session timeout asked of the server (it may clamp it between 2 and 20 ticks).
@@ -127,9 +132,9 @@ pub struct GlobalArgs {
     /// our queue); without --auth, open. `private`: all rights for our identity, nothing for
     /// anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in
     /// clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers.
-    #[arg(long, global = true, value_enum, default_value_t = AclMode::Creator,
+    #[arg(long, global = true, value_enum, default_value_t = AclArg::Creator,
           requires_if("private", "auth"))]
-    pub acl: AclMode,
+    pub acl: AclArg,
 
     /// Print every event as one JSON object per line (with "event" and "ts").
     #[arg(long, global = true)]
@@ -142,6 +147,77 @@ pub struct GlobalArgs {
     /// Print only errors (and JSON events when --json is given).
     #[arg(short, long, global = true)]
     pub quiet: bool,
+}
+
+impl GlobalArgs {
+    /// What a session is made from.
+    pub fn session_config(&self) -> SessionConfig {
+        SessionConfig {
+            connect: self.zk.clone(),
+            session_timeout: self.session_timeout,
+            connect_timeout: self.connect_timeout,
+            auth: self.auth.clone(),
+            acl: self.acl.into(),
+        }
+    }
+
+    /// How to print.
+    pub fn output(&self) -> Output {
+        Output {
+            json: self.json,
+            quiet: self.quiet,
+        }
+    }
+}
+
+/// `--acl`: the ACL of the nodes zkdemo creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AclArg {
+    /// With --auth: all rights for our identity, read for everyone. Without --auth there is no
+    /// identity to grant anything to, so nodes are open.
+    Creator,
+    /// All rights for our identity, nothing for anyone else (not even read). Needs --auth.
+    Private,
+    /// Anyone may do anything (ZooKeeper's OPEN_ACL_UNSAFE), even with --auth.
+    Open,
+}
+
+impl From<AclArg> for AclMode {
+    fn from(a: AclArg) -> AclMode {
+        match a {
+            AclArg::Creator => AclMode::Creator,
+            AclArg::Private => AclMode::Private,
+            AclArg::Open => AclMode::Open,
+        }
+    }
+}
+
+/// What every command is given, built once from the global options.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// What its sessions are made from.
+    pub session: SessionConfig,
+    /// How it prints.
+    pub out: Output,
+    /// Whether --zk was given (on the command line or in ZKDEMO_ZK), not just defaulted:
+    /// `demo` starts its own server otherwise.
+    pub zk_given: bool,
+}
+
+/// The flags `lock` and `elect` share: who we are, and the command to guard.
+#[derive(Debug, Clone, Args)]
+pub struct ContenderArgs {
+    /// This contender's id, stored as its node's data [default: <hostname>-<pid>].
+    #[arg(long)]
+    pub id: Option<String>,
+
+    /// After SIGTERM, how long the command may take to stop before SIGKILL.
+    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
+    pub kill_grace: Duration,
+
+    /// The command to run while holding the lock or leading (after `--`).
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -170,7 +246,7 @@ impl clap::builder::TypedValueParser for AuthParser {
         value: &std::ffi::OsStr,
     ) -> Result<Auth, clap::Error> {
         let why = match value.to_str() {
-            Some(s) => match Auth::parse_arg(s) {
+            Some(s) => match Auth::parse(s) {
                 Ok(a) => return Ok(a),
                 Err(why) => why,
             },
@@ -184,10 +260,29 @@ impl clap::builder::TypedValueParser for AuthParser {
     }
 }
 
-/// Parse `250ms`, `2s`, `1m`, `1h 30m` (humantime's grammar); zero is refused.
 /// The longest duration any option takes (10 years): `now + d` never overflows the clock.
 pub const MAX_DURATION: Duration = Duration::from_secs(3650 * 24 * 3600);
 
+/// A validated znode path.
+pub fn parse_path(s: &str) -> Result<String, String> {
+    validate_path(s)?;
+    Ok(s.to_owned())
+}
+
+/// The znode of a lock, an election or a config: a validated path other than the root (the
+/// root's children are the whole tree, not a queue).
+pub fn parse_node_path(s: &str) -> Result<String, String> {
+    if s == "/" {
+        return Err(
+            "the root cannot be a lock, an election or a config node: name a node \
+                    under it (e.g. /demo-lock)"
+                .into(),
+        );
+    }
+    parse_path(s)
+}
+
+/// Parse `250ms`, `2s`, `1m`, `1h 30m` (humantime's grammar); zero is refused.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let d = humantime::parse_duration(s.trim())
         .map_err(|e| format!("{e} (write a duration like 250ms, 2s, 1m)"))?;

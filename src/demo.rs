@@ -26,7 +26,7 @@ use crate::cli::GlobalArgs;
 use crate::exit::{self, Error};
 use crate::output::{timestamp, Output};
 use crate::server::{spawn_tied, Cluster, ClusterSpec, Distribution};
-use crate::session::{self, ConnectString, CreateMode, Session, SessionConfig, ZkError};
+use crate::session::{self, ConnectString, NodeKind, Session};
 use crate::signals;
 
 const EXAMPLES: &str = "\
@@ -189,7 +189,10 @@ pub fn run(args: &DemoArgs, g: &GlobalArgs, out: Output, zk_given: bool) -> exit
 
     // Whatever happened: stop every participant, delete what we made, stop our server.
     hub.stop_all();
-    if own.is_lost() {
+    if matches!(
+        own.health(),
+        session::Health::Lost | session::Health::Closed
+    ) {
         if let Ok(s) = hub.session() {
             own = s;
         }
@@ -282,9 +285,9 @@ impl Paths {
 fn make_base(s: &Session) -> exit::Result<String> {
     for _ in 0..5 {
         let base = format!("/zkdemo-demo-{:016x}", rand::random::<u64>());
-        match s.create(&base, b"zkdemo demo".to_vec(), CreateMode::Persistent) {
+        match s.create(&base, b"zkdemo demo".to_vec(), NodeKind::Persistent) {
             Ok(_) => return Ok(base),
-            Err(session::Error::Zk(ZkError::NodeExists)) => continue,
+            Err(session::Error::NodeExists) => continue,
             Err(e) => return Err(e.to_exit(&format!("creating {base}"))),
         }
     }
@@ -298,7 +301,7 @@ fn delete_tree(s: &Session, path: &str) -> session::Result<usize> {
     let mut n = 0;
     let children = match s.get_children(path) {
         Ok(c) => c,
-        Err(e) if e.is(ZkError::NoNode) => return Ok(0),
+        Err(session::Error::NoNode) => return Ok(0),
         Err(e) => return Err(e),
     };
     for c in children {
@@ -306,7 +309,7 @@ fn delete_tree(s: &Session, path: &str) -> session::Result<usize> {
     }
     match s.delete(path, None) {
         Ok(()) => Ok(n + 1),
-        Err(e) if e.is(ZkError::NoNode) => Ok(n),
+        Err(session::Error::NoNode) => Ok(n),
         Err(e) => Err(e),
     }
 }
@@ -360,7 +363,7 @@ impl Hub {
     fn session(&self) -> exit::Result<Session> {
         let mut g = self.global.clone();
         g.zk = self.connect.clone();
-        Session::connect(&SessionConfig::from_args(&g), |_| {})
+        Ok(Session::connect(&g.session_config(), |_| {})?)
     }
 
     /// A demo event (participant "demo").

@@ -61,3 +61,55 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// The one place where the session's and the recipes' errors become exit codes and advice in
+/// the command line's terms (--zk, --auth). `what` says what we were doing ("reading /a").
+impl crate::session::Error {
+    pub fn to_exit(&self, what: &str) -> Error {
+        use crate::session::Error as E;
+        let code = match self {
+            E::NoNode | E::NoChroot(_) => NOT_FOUND,
+            E::NoAuth | E::NoAuthAt(_) | E::AuthFailed(_) => NO_PERMISSION,
+            E::BadArguments => DATA,
+            E::Unreachable(_) | E::Unresolved(_) => UNAVAILABLE,
+            e if e.is_connection() => UNAVAILABLE,
+            _ => FAILURE,
+        };
+        let advice = match self {
+            E::NoAuth | E::NoAuthAt(_) => "; see --auth",
+            E::Unreachable(_) => " Check --zk (or ZKDEMO_ZK); `zkdemo server` starts a local one",
+            E::Unresolved(_) => "; check the host names in --zk",
+            E::NoChroot(_) => ", or leave it out of --zk",
+            _ => "",
+        };
+        // A session that could not be made says so by itself, whatever we were about to do.
+        let made = !matches!(
+            self,
+            E::Unreachable(_) | E::Unresolved(_) | E::AuthFailed(_) | E::NoChroot(_) | E::Local(_)
+        );
+        let message = if what.is_empty() || !made {
+            format!("{self}{advice}")
+        } else {
+            format!("{what}: {self}{advice}")
+        };
+        Error::new(code, message)
+    }
+}
+
+/// A session that could not be made: its error as is, with the advice.
+impl From<crate::session::Error> for Error {
+    fn from(e: crate::session::Error) -> Error {
+        e.to_exit("")
+    }
+}
+
+impl crate::queue::Error {
+    pub fn to_exit(&self, what: &str) -> Error {
+        use crate::queue::Error as E;
+        match self {
+            E::Session(e) => e.to_exit(what),
+            E::Gone => Error::new(LOST, format!("{what}: {self}")),
+            E::SequenceLimit(_) => Error::new(SEQUENCE_LIMIT, format!("{what}: {self}")),
+        }
+    }
+}

@@ -12,8 +12,7 @@ use std::cell::Cell;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SendError, Sender, TryRecvError};
 use std::time::Duration;
 
-use crate::exit;
-use crate::session::{Session, SessionConfig, SessionEvent, WatchEvent};
+use crate::session::{self, Session, SessionConfig, SessionEvent, WatchEvent};
 
 /// What wakes a lock or election loop.
 #[derive(Debug)]
@@ -126,7 +125,7 @@ pub fn next_generation(waker: &Waker, inbox: &Inbox) -> Waker {
 }
 
 /// A session whose events arrive through `waker`, tagged with its generation.
-pub fn connect(cfg: &SessionConfig, waker: &Waker) -> exit::Result<Session> {
+pub fn connect(cfg: &SessionConfig, waker: &Waker) -> session::Result<Session> {
     let w = waker.clone();
     Session::connect(cfg, move |ev| {
         let _ = w.send(Wake::Session(ev));

@@ -1,9 +1,9 @@
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 
-use zkdemo::cli::{Cli, Command};
-use zkdemo::output::{Event, Output};
-use zkdemo::{bench, config, demo, elect, exit, inspect, lock, server, session, signals};
+use zkdemo::cli::{Cli, Command, Context};
+use zkdemo::output::Event;
+use zkdemo::{bench, config, demo, elect, exit, inspect, lock, server, signals};
 
 fn main() {
     let matches = Cli::command().get_matches();
@@ -11,7 +11,7 @@ fn main() {
     // `demo` starts its own server unless a server was named (--zk or ZKDEMO_ZK).
     let zk_given = zk_given(&matches);
     let g = &cli.global;
-    session::init_logging(g.verbose, g.quiet);
+    zkdemo::logging::init_logging(g.verbose, g.quiet);
     if let Err(e) = signals::install() {
         eprintln!("zkdemo: cannot install signal handlers: {e}");
         std::process::exit(exit::FAILURE);
@@ -22,16 +22,18 @@ fn main() {
     if !matches!(cli.command, Command::Server(_) | Command::Demo(_)) {
         signals::force_exit_after(std::time::Duration::from_millis(800));
     }
-    let out = Output {
-        json: g.json,
-        quiet: g.quiet,
+    let ctx = Context {
+        session: g.session_config(),
+        out: g.output(),
+        zk_given,
     };
+    let out = ctx.out;
     let result = match &cli.command {
-        Command::Lock(args) => lock::run(args, g, out),
-        Command::Elect(args) => elect::run(args, g, out),
+        Command::Lock(args) => lock::run(args, &ctx),
+        Command::Elect(args) => elect::run(args, &ctx),
         Command::Config(args) => config::run(args, g, out),
         Command::Inspect(args) => inspect::run(args, g, out),
-        Command::Server(args) => server::run(args, g, out),
+        Command::Server(args) => server::run(args, &ctx),
         Command::Bench(args) => bench::run(args, g, out),
         Command::Demo(args) => demo::run(args, g, out, zk_given),
     };

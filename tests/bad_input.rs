@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use common::*;
-use zkdemo::session::{CreateMode, Session};
+use zkdemo::session::{NodeKind, Session};
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -145,7 +145,7 @@ fn an_oversized_value_is_refused_with_code_65_and_nothing_written() {
     // 960 kB already there: a 60 kB value more passes the 1,000,000-byte limit. (One argument
     // cannot hold a whole megabyte: the kernel caps it at 128 kB.)
     let doc = format!("a={}\n", "x".repeat(960_000));
-    s.create(&path, doc.into_bytes(), CreateMode::Persistent)
+    s.create(&path, doc.into_bytes(), NodeKind::Persistent)
         .unwrap();
     let big = format!("b={}", "y".repeat(60_000));
     let line = refused(&s, &["config", "--path", &path, "set", &big], 65);
@@ -165,7 +165,7 @@ fn an_unknown_key_or_node_is_code_3() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let s = session();
     let path = unique_path("keys");
-    s.create(&path, b"color=blue\n".to_vec(), CreateMode::Persistent)
+    s.create(&path, b"color=blue\n".to_vec(), NodeKind::Persistent)
         .unwrap();
     let line = refused(&s, &["config", "--path", &path, "get", "size"], 3);
     assert!(line.contains("size"), "{line}");
@@ -188,8 +188,7 @@ fn non_utf8_node_data_is_code_65_and_left_alone() {
     let s = session();
     let path = unique_path("binary");
     let data = b"\xff\xfe=\x00\x80k=v\n".to_vec();
-    s.create(&path, data.clone(), CreateMode::Persistent)
-        .unwrap();
+    s.create(&path, data.clone(), NodeKind::Persistent).unwrap();
     refused(&s, &["config", "--path", &path, "get", "k"], 65);
     refused(&s, &["config", "--path", &path, "set", "k=w"], 65);
     refused(&s, &["config", "--path", &path, "unset", "k"], 65);
@@ -215,7 +214,7 @@ fn non_utf8_node_data_is_code_65_and_left_alone() {
     s.create(
         &format!("{lock}/0123456789abcdef0123456789abcdef__lock__"),
         b"\xff\xff".to_vec(),
-        CreateMode::EphemeralSequential,
+        NodeKind::EphemeralSequential,
     )
     .unwrap();
     let mut cmd = zkdemo();
@@ -293,22 +292,19 @@ fn out_of_range_durations_counts_and_paths_are_refused_with_code_2() {
 fn an_ancestor_we_may_not_write_is_looked_at_not_recreated() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut cfg = session_config(&shared().connect_string(), Duration::from_secs(4));
-    cfg.auth = Some(zkdemo::session::Auth::parse_arg("admin:secret").expect("an auth"));
+    cfg.auth = Some(zkdemo::session::Auth::parse("admin:secret").expect("an auth"));
     let admin = Session::connect(&cfg, |_| {}).unwrap();
     let team = unique_path("team");
-    let mut acl = zkdemo::session::Acl::creator_all().clone();
-    acl.extend(zkdemo::session::Acl::read_unsafe().iter().cloned());
+    // The default ACL with credentials: all rights for admin, read for the world.
     admin
-        .create_with_acl(&team, Vec::new(), acl, CreateMode::Persistent)
+        .create(&team, Vec::new(), NodeKind::Persistent)
         .unwrap();
     let app = format!("{team}/app");
-    admin
-        .create_with_acl(
-            &app,
-            Vec::new(),
-            zkdemo::session::Acl::open_unsafe().clone(),
-            CreateMode::Persistent,
-        )
+    let mut open = cfg.clone();
+    open.acl = zkdemo::session::AclMode::Open;
+    Session::connect(&open, |_| {})
+        .unwrap()
+        .create(&app, Vec::new(), NodeKind::Persistent)
         .unwrap();
     let zk = shared().connect_string();
     let lock = format!("{app}/lock");

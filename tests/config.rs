@@ -54,7 +54,7 @@ fn session(c: &Cluster) -> Session {
 fn node(c: &Cluster, path: &str) -> Option<(i32, Vec<u8>)> {
     match session(c).get_data(path) {
         Ok((d, st)) => Some((st.version, d)),
-        Err(e) if e.is(zkdemo::session::ZkError::NoNode) => None,
+        Err(zkdemo::session::Error::NoNode) => None,
         Err(e) => panic!("reading {path}: {e}"),
     }
 }
@@ -293,7 +293,7 @@ fn bad_input_exits_with_the_documented_code_and_writes_nothing() {
         .create(
             &raw,
             b"\xff\xfe hi".to_vec(),
-            zkdemo::session::CreateMode::Persistent,
+            zkdemo::session::NodeKind::Persistent,
         )
         .unwrap();
     let (got, events, _) = run_config(c, &raw, &["get"]);

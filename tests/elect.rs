@@ -20,7 +20,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
-use zkdemo::session::{CreateMode, Session};
+use zkdemo::session::{NodeKind, Session};
 
 mod common;
 
@@ -694,12 +694,12 @@ fn measure_failover_against_a_raw_round_trip() {
     times.sort();
     let s = session_on(&zk());
     let base = unique_path("elect-rtt");
-    s.create(&base, vec![], CreateMode::Persistent).unwrap();
+    s.create(&base, vec![], NodeKind::Persistent).unwrap();
     let mut rtt: Vec<Duration> = (0..50)
         .map(|i| {
             let p = format!("{base}/n{i}");
             let t = Instant::now();
-            s.create(&p, b"x".to_vec(), CreateMode::Persistent).unwrap();
+            s.create(&p, b"x".to_vec(), NodeKind::Persistent).unwrap();
             s.get_data(&p).unwrap();
             t.elapsed()
         })
@@ -736,7 +736,7 @@ fn another_clients_id_is_escaped_for_the_terminal() {
     s.create(
         &format!("{path}/{}__lock__", "e".repeat(32)),
         b"evil\x1b[2J\xff".to_vec(),
-        CreateMode::EphemeralSequential,
+        NodeKind::EphemeralSequential,
     )
     .unwrap();
     for json in [false, true] {

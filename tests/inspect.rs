@@ -6,7 +6,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use zkdemo::session::{CreateMode, Session};
+use zkdemo::session::{NodeKind, Session};
 
 mod common;
 
@@ -214,17 +214,17 @@ fn planted_curator_node_next_to_kazoo_is_flagged() {
     s.create(
         &format!("{path}/_c_8f3b8c2e-1d2f-4a53-9c51-3a0e7b1b2c3d-lock-"),
         b"curator-client".to_vec(),
-        CreateMode::EphemeralSequential,
+        NodeKind::EphemeralSequential,
     )
     .unwrap();
     // A persistent contender, and a child no recipe can order.
     s.create(
         &format!("{path}/0123456789abcdef0123456789abcdef__lock__"),
         b"stale".to_vec(),
-        CreateMode::PersistentSequential,
+        NodeKind::PersistentSequential,
     )
     .unwrap();
-    s.create(&format!("{path}/junk"), vec![], CreateMode::Ephemeral)
+    s.create(&format!("{path}/junk"), vec![], NodeKind::Ephemeral)
         .unwrap();
 
     let (code, ev, err) = inspect_json(&[&path]);
@@ -263,7 +263,7 @@ fn planted_curator_node_next_to_kazoo_is_flagged() {
 fn watch_shows_a_change_within_a_second() {
     let path = unique_path("inspect-watch-lock");
     let s = session();
-    s.create(&path, vec![], CreateMode::Persistent).unwrap();
+    s.create(&path, vec![], NodeKind::Persistent).unwrap();
     let w = watcher(&path);
     let first = next_state(&w, Duration::from_secs(10));
     assert_eq!(first["event"], "inspect");
@@ -275,7 +275,7 @@ fn watch_shows_a_change_within_a_second() {
         .create(
             &format!("{path}/0123456789abcdef0123456789abcdef__lock__"),
             b"newcomer".to_vec(),
-            CreateMode::EphemeralSequential,
+            NodeKind::EphemeralSequential,
         )
         .unwrap();
     let ev = next_state(&w, Duration::from_secs(2));
@@ -303,7 +303,7 @@ fn watch_shows_a_change_within_a_second() {
 fn watch_sees_config_data_change() {
     let path = unique_path("inspect-watch-cfg");
     let s = session();
-    s.create(&path, b"a=1\n".to_vec(), CreateMode::Persistent)
+    s.create(&path, b"a=1\n".to_vec(), NodeKind::Persistent)
         .unwrap();
     let w = watcher(&path);
     let first = next_state(&w, Duration::from_secs(10));
@@ -337,7 +337,7 @@ fn missing_path_exits_3() {
 fn non_utf8_data_is_shown_escaped() {
     let path = unique_path("inspect-bytes");
     let s = session();
-    s.create(&path, b"\xff\xfeok\n".to_vec(), CreateMode::Persistent)
+    s.create(&path, b"\xff\xfeok\n".to_vec(), NodeKind::Persistent)
         .unwrap();
     let (code, ev, err) = inspect_json(&[&path]);
     assert_eq!(code, 0, "{err}");
@@ -355,16 +355,12 @@ fn non_utf8_data_is_shown_escaped() {
 fn tree_shows_counts_and_sizes() {
     let path = unique_path("inspect-tree");
     let s = session();
-    s.create(&path, b"12345".to_vec(), CreateMode::Persistent)
+    s.create(&path, b"12345".to_vec(), NodeKind::Persistent)
         .unwrap();
-    s.create(&format!("{path}/a"), vec![], CreateMode::Persistent)
+    s.create(&format!("{path}/a"), vec![], NodeKind::Persistent)
         .unwrap();
-    s.create(
-        &format!("{path}/a/b"),
-        b"xy".to_vec(),
-        CreateMode::Ephemeral,
-    )
-    .unwrap();
+    s.create(&format!("{path}/a/b"), b"xy".to_vec(), NodeKind::Ephemeral)
+        .unwrap();
     let out = zkdemo().args(["inspect", "-R", &path]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
@@ -471,7 +467,7 @@ fn defaults_report_absent_paths_and_show_each_config() {
     s.create(
         "/configs/app",
         b"color=blue\nsize=3\n".to_vec(),
-        CreateMode::Persistent,
+        NodeKind::Persistent,
     )
     .unwrap();
     let (code, ev, err) = inspect_json(&[]);
@@ -536,7 +532,7 @@ fn watch_recovers_after_a_server_restart_and_after_a_session_expiry() {
                 .set_data(&path, data.as_bytes().to_vec(), None)
                 .map(|_| ()),
             None => s
-                .create(&path, data.as_bytes().to_vec(), CreateMode::Persistent)
+                .create(&path, data.as_bytes().to_vec(), NodeKind::Persistent)
                 .map(|_| ()),
         }
         .unwrap();

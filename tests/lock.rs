@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use common::*;
 use serde_json::Value;
-use zkdemo::session::{CreateMode, Session};
+use zkdemo::session::{NodeKind, Session};
 
 fn ts(v: &Value) -> SystemTime {
     humantime::parse_rfc3339(v["ts"].as_str().expect("ts")).expect("rfc3339")
@@ -87,11 +87,7 @@ fn raw_round_trip(zk: &str) -> Duration {
         .map(|_| {
             let t = Instant::now();
             let p = s
-                .create(
-                    &format!("{base}/n-"),
-                    vec![],
-                    CreateMode::EphemeralSequential,
-                )
+                .create(&format!("{base}/n-"), vec![], NodeKind::EphemeralSequential)
                 .unwrap();
             s.get_data(&p).unwrap();
             t.elapsed()

@@ -293,13 +293,13 @@ proptest! {
     #[test]
     fn auth_errors_never_echo_the_value(s in "[^:]{4,20}|:[a-z]{3,8}|[a-z]{3,8}:") {
         prop_assume!(!"expected USER:PASSWORD, both non-empty".contains(&s));
-        let e = Auth::parse_arg(&s).expect_err("no USER:PASSWORD");
+        let e = Auth::parse(&s).expect_err("no USER:PASSWORD");
         prop_assert!(!e.contains(&s));
     }
 
     #[test]
     fn auth_display_hides_the_password(u in "[a-z]{1,8}", p in "[A-Za-z0-9!]{6,16}") {
-        let a = Auth::parse_arg(&format!("{u}:{p}")).unwrap();
+        let a = Auth::parse(&format!("{u}:{p}")).unwrap();
         let shown = format!("{a} {a:?}");
         prop_assert!(!shown.contains(&p));
     }

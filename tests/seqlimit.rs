@@ -96,7 +96,7 @@ fn at_the_sequence_limit_nobody_joins_the_holder_and_near_it_zkdemo_warns() {
         let cfg = session_config(&connect, Duration::from_secs(4));
         let s = zkdemo::session::Session::connect(&cfg, |_| {}).unwrap();
         for p in [near, at, flag] {
-            s.create(p, Vec::new(), zkdemo::session::CreateMode::Persistent)
+            s.create(p, Vec::new(), zkdemo::session::NodeKind::Persistent)
                 .unwrap();
         }
         s.close();
@@ -172,7 +172,7 @@ fn at_the_sequence_limit_nobody_joins_the_holder_and_near_it_zkdemo_warns() {
             .create(
                 &format!("{flag}/{}__lock__", p.repeat(32)),
                 b"planted".to_vec(),
-                zkdemo::session::CreateMode::EphemeralSequential,
+                zkdemo::session::NodeKind::EphemeralSequential,
             )
             .unwrap();
     }

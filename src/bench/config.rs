@@ -52,7 +52,7 @@ fn watcher(
     let mut fired: Option<Instant> = None;
     loop {
         let fire = tx.clone();
-        match s.get_data_w(&path, move |ev| {
+        match s.watch_data(&path, move |ev| {
             let _ = fire.send(Msg::Fired(ev, Instant::now()));
         }) {
             Ok((_, stat)) => {
@@ -108,6 +108,7 @@ pub fn run(ctx: &Ctx, watchers: usize, sets: usize) -> exit::Result<Vec<Figure>>
     for i in 0..watchers {
         ctx.progress.step(&what, i, watchers);
         let s = Session::connect(&ctx.cfg, |_| {}).map_err(|e| {
+            let e = crate::exit::Error::from(e);
             Error::new(
                 e.code,
                 format!(

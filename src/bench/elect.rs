@@ -40,7 +40,7 @@ pub fn run(ctx: &Ctx, s: &Session, candidates: usize, rounds: usize) -> exit::Re
     let mut gate = Queue::new(&path, "bench-gate");
     gate.join(s)
         .map_err(|e| e.to_exit("elect bench: joining"))?;
-    let (gtx, grx) = crate::queue::pair();
+    let (gtx, grx) = crate::inbox::pair();
     match gate.wait_first(s, &grx, &gtx, Some(Instant::now()), |_| {}) {
         Ok(Waited::First(_)) => {}
         _ => {

@@ -13,7 +13,7 @@ use super::report::Figure;
 use super::stats::{median, ms};
 use super::{p50_p99, stalled, Ctx};
 use crate::exit;
-use crate::session::{CreateMode, Session};
+use crate::session::{NodeKind, Session};
 
 pub struct Floor {
     pub figures: Vec<Figure>,
@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, s: &Session, n: usize) -> exit::Result<Floor> {
     s.ensure_path(&dir).map_err(err("creating the node"))?;
     let node = format!("{dir}/e");
     let watched = format!("{}/floor-data", ctx.base);
-    s.create(&watched, Vec::new(), CreateMode::Persistent)
+    s.create(&watched, Vec::new(), NodeKind::Persistent)
         .map_err(err("creating the node"))?;
     let other = ctx.connect()?;
 
@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, s: &Session, n: usize) -> exit::Result<Floor> {
         let keep = i >= 5;
 
         let t = Instant::now();
-        s.create(&node, Vec::new(), CreateMode::Ephemeral)
+        s.create(&node, Vec::new(), NodeKind::Ephemeral)
             .map_err(err("create"))?;
         s.delete(&node, None).map_err(err("delete"))?;
         let cd = ms(t.elapsed());
@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, s: &Session, n: usize) -> exit::Result<Floor> {
         s.get_children(&dir).map_err(err("get-children"))?;
         let gc = ms(t.elapsed());
 
-        s.create(&node, Vec::new(), CreateMode::Ephemeral)
+        s.create(&node, Vec::new(), NodeKind::Ephemeral)
             .map_err(err("create"))?;
         let t = Instant::now();
         s.delete(&node, None).map_err(err("delete"))?;
@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, s: &Session, n: usize) -> exit::Result<Floor> {
 
         let (tx, rx) = mpsc::channel();
         other
-            .get_data_w(&watched, move |_| {
+            .watch_data(&watched, move |_| {
                 let _ = tx.send(Instant::now());
             })
             .map_err(err("get-data with a watch"))?;

@@ -12,7 +12,7 @@ use super::report::{Figure, Target};
 use super::stats::ms;
 use super::{p50_p99, stalled, Ctx};
 use crate::exit::{self, Error};
-use crate::queue::{self, Queue, Waited};
+use crate::queue::{Queue, Waited};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -40,12 +40,14 @@ pub fn run(ctx: &Ctx, contenders: usize, k: usize) -> exit::Result<Vec<Figure>> 
             queued.clone(),
         );
         threads.push(thread::spawn(move || -> exit::Result<()> {
-            let (tx, rx) = queue::pair();
-            let joined = queue::connect(&cfg, &tx).and_then(|s| {
-                let mut q = Queue::new(&path, &format!("bench-{i}"));
-                q.join(&s).map_err(|e| e.to_exit("lock bench: joining"))?;
-                Ok((s, q))
-            });
+            let (tx, rx) = crate::inbox::pair();
+            let joined = crate::inbox::connect(&cfg, &tx)
+                .map_err(exit::Error::from)
+                .and_then(|s| {
+                    let mut q = Queue::new(&path, &format!("bench-{i}"));
+                    q.join(&s).map_err(|e| e.to_exit("lock bench: joining"))?;
+                    Ok((s, q))
+                });
             // Whatever happened, let the others past the barrier.
             queued.wait();
             let (s, mut q) = joined?;

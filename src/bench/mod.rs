@@ -22,11 +22,12 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+use crate::cli::parse_path;
 use crate::cli::GlobalArgs;
 use crate::exit::{self, Error};
 use crate::output::Output;
 use crate::server::{Cluster, ClusterSpec, Distribution};
-use crate::session::{parse_path_arg, ConnectString, Session, SessionConfig};
+use crate::session::{ConnectString, Session, SessionConfig};
 use report::{Figure, Report};
 
 const EXAMPLES: &str = "\
@@ -91,7 +92,7 @@ pub struct BenchArgs {
     pub starts: usize,
 
     /// Work under this znode (a fresh child per run, removed afterwards).
-    #[arg(long, default_value = "/zkdemo-bench", value_parser = parse_path_arg)]
+    #[arg(long, default_value = "/zkdemo-bench", value_parser = parse_path)]
     pub path: String,
 
     /// The zkdemo binary that elect and cost run [default: this one].
@@ -124,7 +125,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn connect(&self) -> exit::Result<Session> {
-        Session::connect(&self.cfg, |_| {})
+        Ok(Session::connect(&self.cfg, |_| {})?)
     }
 }
 
@@ -141,7 +142,7 @@ pub fn run(args: &BenchArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
         ));
     }
     let progress = Progress::new(!g.quiet);
-    let mut cfg = SessionConfig::from_args(g);
+    let mut cfg = g.session_config();
     let _local = if args.local {
         Distribution::find().map_err(|e| Error::new(exit::UNAVAILABLE, e))?;
         progress.show("starting a local ZooKeeper");

@@ -20,10 +20,10 @@ pub mod watch;
 
 use clap::{Args, Subcommand};
 
+use crate::cli::parse_path;
 use crate::cli::GlobalArgs;
 use crate::exit;
 use crate::output::Output;
-use crate::session::parse_path_arg;
 
 /// Watch, set, get and unset a live configuration (a znode of key=value lines).
 #[derive(Debug, Args)]
@@ -48,7 +48,7 @@ pub struct ConfigArgs {
     pub name: String,
 
     /// Any znode instead of /configs/NAME.
-    #[arg(long, global = true, value_name = "ZNODE", value_parser = crate::session::parse_node_path_arg)]
+    #[arg(long, global = true, value_name = "ZNODE", value_parser = crate::cli::parse_node_path)]
     pub path: Option<String>,
 
     #[command(subcommand)]
@@ -78,7 +78,7 @@ fn parse_name(s: &str) -> Result<String, String> {
     if s.contains('/') {
         return Err("a name is one segment (no /); use --path for any znode".into());
     }
-    parse_path_arg(&format!("/configs/{s}"))?;
+    parse_path(&format!("/configs/{s}"))?;
     Ok(s.to_owned())
 }
 

@@ -15,7 +15,7 @@ use super::watch::snapshot_event;
 use crate::cli::GlobalArgs;
 use crate::exit;
 use crate::output::{Event, Output};
-use crate::session::{CreateMode, Error, Session, SessionConfig, ZkError};
+use crate::session::{self, Error, Health, NodeKind, Session};
 
 /// Merge key=value pairs into the config in one write (or, with no pairs, read them from stdin).
 #[derive(Debug, Args)]
@@ -171,11 +171,15 @@ pub fn apply_surviving(
 ) -> exit::Result<Written> {
     let mut sessions = 1;
     loop {
-        if session.is_lost() {
+        if matches!(session.health(), Health::Lost | Health::Closed) {
             *session = connect()?;
         }
         match apply(session, path, edit, expect) {
-            Err(e) if session.is_lost() && expect.is_none() && sessions < MAX_SESSIONS => {
+            Err(e)
+                if matches!(session.health(), Health::Lost | Health::Closed)
+                    && expect.is_none()
+                    && sessions < MAX_SESSIONS =>
+            {
                 log::info!("{e}; the session is lost, redoing the edit on a new one");
                 sessions += 1;
             }
@@ -247,11 +251,11 @@ pub fn apply(s: &Session, path: &str, edit: &Edit, expect: Option<i32>) -> exit:
                             created: false,
                         })
                     }
-                    Err(e) if e.is(ZkError::BadVersion) && expect.is_some() => {
+                    Err(e) if e == session::Error::BadVersion && expect.is_some() => {
                         return Err(conflict("changed meanwhile"))
                     }
                     // Someone wrote (or deleted) between our read and our write: read again.
-                    Err(e) if e.is(ZkError::BadVersion) || e.is(ZkError::NoNode) => continue,
+                    Err(Error::BadVersion | Error::NoNode) => continue,
                     // Applied or not, reading again tells (the edit is idempotent).
                     Err(e) if e.is_connection() && expect.is_none() => {
                         wait_for_contact(s, &e, &format!("writing {path}"))?;
@@ -259,12 +263,12 @@ pub fn apply(s: &Session, path: &str, edit: &Edit, expect: Option<i32>) -> exit:
                     Err(e) => return Err(write_error(&e, path)),
                 }
             }
-            Err(e) if e.is(ZkError::NoNode) => {
+            Err(session::Error::NoNode) => {
                 if expect.is_some() {
                     return Err(conflict("missing"));
                 }
                 let new = edit.apply(None)?.unwrap_or_default();
-                match s.create(path, new, CreateMode::Persistent) {
+                match s.create(path, new, NodeKind::Persistent) {
                     Ok(_) => {
                         return Ok(Written {
                             version: 0,
@@ -275,9 +279,9 @@ pub fn apply(s: &Session, path: &str, edit: &Edit, expect: Option<i32>) -> exit:
                     }
                     // Another updater created it first (or our own create went through before
                     // the connection dropped): merge into what is there.
-                    Err(e) if e.is(ZkError::NodeExists) => continue,
+                    Err(session::Error::NodeExists) => continue,
                     // A parent is missing (only the first write ever pays for this).
-                    Err(e) if e.is(ZkError::NoNode) => {
+                    Err(session::Error::NoNode) => {
                         let parent = match path.rsplit_once('/') {
                             Some((p, _)) if !p.is_empty() => p,
                             _ => "/",
@@ -331,7 +335,7 @@ fn set_event(path: &str, w: &Written) -> Event {
 }
 
 fn connect(g: &GlobalArgs) -> exit::Result<Session> {
-    Session::connect(&SessionConfig::from_args(g), |_| {})
+    Ok(Session::connect(&g.session_config(), |_| {})?)
 }
 
 pub fn run_set(a: &SetArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::Result<i32> {

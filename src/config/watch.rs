@@ -23,7 +23,7 @@ use super::doc::{Changes, Doc};
 use crate::cli::GlobalArgs;
 use crate::exit;
 use crate::output::{Event, Output};
-use crate::session::{self, Session, SessionConfig, SessionEvent, Stat, WatchEvent, ZkError};
+use crate::session::{self, NodeStat, Session, SessionEvent, WatchEvent};
 use crate::signals;
 
 /// Print the config and then every change (version; keys added, changed, removed).
@@ -105,26 +105,28 @@ impl Watcher<'_> {
             }
         };
         loop {
-            match s.get_data_w(self.path, watch()) {
+            match s.watch_data(self.path, watch()) {
                 Ok((data, stat)) => {
                     self.saw(Some((data, stat)));
                     return Ok(());
                 }
-                Err(e) if e.is(ZkError::NoNode) => match s.exists_w(self.path, watch())? {
-                    None => {
-                        self.saw(None);
-                        return Ok(());
+                Err(session::Error::NoNode) => {
+                    match s.watch_exists(self.path, watch())? {
+                        None => {
+                            self.saw(None);
+                            return Ok(());
+                        }
+                        // Created between the two calls: read it (its exists watch stays armed
+                        // and at worst costs one more read that prints nothing).
+                        Some(_) => continue,
                     }
-                    // Created between the two calls: read it (its exists watch stays armed
-                    // and at worst costs one more read that prints nothing).
-                    Some(_) => continue,
-                },
+                }
                 Err(e) => return Err(e),
             }
         }
     }
 
-    fn saw(&mut self, now: Option<(Vec<u8>, Stat)>) {
+    fn saw(&mut self, now: Option<(Vec<u8>, NodeStat)>) {
         let now = now.map(|(data, stat)| Seen {
             czxid: stat.czxid,
             mzxid: stat.mzxid,
@@ -337,9 +339,9 @@ fn run_exec(cmd: &str, path: &str, now: Option<&Seen>, out: Output) {
 
 fn connect(g: &GlobalArgs, gen: u64, tx: &Sender<Msg>) -> exit::Result<Session> {
     let tx = tx.clone();
-    Session::connect(&SessionConfig::from_args(g), move |ev| {
+    Ok(Session::connect(&g.session_config(), move |ev| {
         let _ = tx.send(Msg::Session(gen, ev));
-    })
+    })?)
 }
 
 fn session_event(state: &str, text: String) -> Event {
@@ -426,12 +428,9 @@ pub fn run(args: &WatchArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::R
                         out.emit(
                             &session_event(
                                 "new",
-                                format!(
-                                    "new session {}; reading the config again",
-                                    session.id_hex()
-                                ),
+                                format!("new session {}; reading the config again", session.id()),
                             )
-                            .with("session_id", session.id_hex()),
+                            .with("session_id", session.id().to_string()),
                         );
                         need_read = true;
                     }

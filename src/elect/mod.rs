@@ -12,13 +12,12 @@ use clap::Args;
 
 mod observe;
 
-use crate::cli::{parse_duration, GlobalArgs};
+use crate::cli::{parse_duration, ContenderArgs, Context};
+use crate::contender::{Contender, Ended, Guarded, Progress, Turn};
 use crate::exit;
-use crate::guard::{self, End, Held};
 use crate::inspect::view::{escape_display, escape_invalid};
 use crate::output::{Event, Output};
-use crate::queue::{self, Contender, Mine, Waited};
-use crate::session::{self, Session, SessionConfig};
+use crate::queue::Mine;
 use crate::signals;
 
 const EXAMPLES: &str = "\
@@ -59,12 +58,11 @@ runs only while this process leads; when leadership is lost it is stopped (SIGTE
 )]
 pub struct ElectArgs {
     /// The election's znode.
-    #[arg(long, default_value = "/demo-election", value_parser = crate::session::parse_node_path_arg)]
+    #[arg(long, default_value = "/demo-election", value_parser = crate::cli::parse_node_path)]
     pub path: String,
 
-    /// This node's id, stored as its node's data [default: <hostname>-<pid>].
-    #[arg(long)]
-    pub id: Option<String>,
+    #[command(flatten)]
+    pub contender: ContenderArgs,
 
     /// Resign after leading this long, and queue again at the back.
     #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
@@ -77,29 +75,25 @@ pub struct ElectArgs {
     /// Do not campaign: print the current leader and every change.
     #[arg(long, conflicts_with_all = ["lead", "count", "command", "id"])]
     pub observe: bool,
-
-    /// After SIGTERM, how long the leader command may take to stop before SIGKILL.
-    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
-    pub kill_grace: Duration,
-
-    /// The command to run while leading (after `--`).
-    #[arg(last = true, value_name = "COMMAND")]
-    pub command: Vec<String>,
 }
 
-pub fn run(args: &ElectArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
-    let cfg = SessionConfig::from_args(g);
+pub fn run(args: &ElectArgs, ctx: &Context) -> exit::Result<i32> {
     if args.observe {
-        let (tx, rx, _signals) = queue::channel();
-        return observe::observe(args, &cfg, out, rx, tx);
+        return observe::observe(args, &ctx.session, ctx.out);
     }
-    let c = Contender::new(&args.path, args.id.as_deref(), cfg);
+    // A node waits out an outage once it has been in the election, as the original scripts'
+    // nodes do.
+    let c = Contender::new(
+        &args.path,
+        args.contender.id.as_deref(),
+        ctx.session.clone(),
+        true,
+    );
     let mut n = Node {
         args,
-        out,
+        out: ctx.out,
         c,
         leading_since: None,
-        rejoining: false,
     };
     let code = n.main();
     // Say so before our node goes: the moment it is deleted another node may lead, and the
@@ -118,61 +112,42 @@ struct Node<'a> {
     out: Output,
     c: Contender,
     leading_since: Option<Instant>,
-    /// Set once we have been in the election: from then on an unreachable ZooKeeper is
-    /// waited out (the node keeps trying), not an error.
-    rejoining: bool,
-}
-
-/// How a term as leader ended.
-enum Term {
-    /// `--lead` elapsed: resign and queue again.
-    Resign,
-    Signal(i32),
-    /// The leader command exited by itself with this code.
-    CommandExited(i32),
-    Lost(String),
 }
 
 impl Node<'_> {
     fn main(&mut self) -> exit::Result<i32> {
         let mut led = 0u64;
         loop {
-            let mine = match self.join_and_wait()? {
-                Ok(mine) => mine,
-                Err(code) => return Ok(code),
+            let mine = match self.wait_turn()? {
+                Turn::First(mine) => mine,
+                Turn::Signal(sig) => return Ok(signals::exit_code(sig)),
+                Turn::TimedOut => continue, // no deadline: not reached
             };
             led += 1;
             self.leading_since = Some(Instant::now());
             self.out.emit(
                 &Event::new("leader")
-                    .with("id", self.c.id.clone())
+                    .with("id", self.c.id())
                     .with("path", self.args.path.clone())
                     .with("node", mine.name.clone())
                     .with("seq", mine.seq)
                     .with("fencing_token", mine.czxid)
-                    .with("session", session::fmt_session_id(mine.session_id))
-                    .text(format!("node {} is the leader", self.c.id)),
+                    .with("session", mine.session_id.to_string())
+                    .text(format!("node {} is the leader", self.c.id())),
             );
-            match self.lead(&mine) {
-                Term::Signal(sig) => return Ok(signals::exit_code(sig)),
-                Term::CommandExited(code) => return Ok(code),
-                Term::Resign => {
-                    // `resigned` first: once the node is deleted the next one may lead.
+            match self.lead(&mine)? {
+                Ended::Signal(sig) => return Ok(signals::exit_code(sig)),
+                // After a signal too: the command's own code (it was passed the signal).
+                Ended::Exited(code) => return Ok(code),
+                // `resigned` first: once the node is deleted the next one may lead.
+                Ended::Done => {
                     self.leading_since = None;
                     self.emit_resigned();
-                    self.c.leave_or_replace();
                 }
-                Term::Lost(why) => {
-                    self.leading_since = None;
-                    self.out.emit(
-                        &Event::new("lost")
-                            .with("id", self.c.id.clone())
-                            .with("reason", why.clone())
-                            .text(format!("node {} LOST leadership: {why}", self.c.id)),
-                    );
-                    self.c.leave_or_replace();
-                }
+                // `lost` was said as the hold was given up; campaign again.
+                Ended::Lost(_) => self.leading_since = None,
             }
+            self.c.release();
             if self.args.count.is_some_and(|c| led >= c) {
                 return Ok(exit::OK);
             }
@@ -182,138 +157,94 @@ impl Node<'_> {
     fn emit_resigned(&self) {
         self.out.emit(
             &Event::new("resigned")
-                .with("id", self.c.id.clone())
-                .text(format!("node {} resigned", self.c.id)),
+                .with("id", self.c.id())
+                .text(format!("node {} resigned", self.c.id())),
         );
     }
 
-    /// Join (with a new session when needed) and follow until we lead. `Err(code)`: exit.
-    fn join_and_wait(&mut self) -> exit::Result<Result<Mine, i32>> {
-        loop {
-            // A node that was in the election keeps trying, as the seed's nodes do.
-            if !self.rejoining {
-                self.c.session()?;
-            } else if let Some(sig) = self.c.session_patiently()? {
-                return Ok(Err(signals::exit_code(sig)));
-            }
-            let s = self.c.session.as_ref().expect("connected");
-            let mine = match self.c.queue.join(s) {
-                Ok(m) => m,
-                // No answer (or no session): a new session, and join again.
-                Err(queue::Error::Session(e)) if e.is_connection() || s.is_lost() => {
-                    log::info!("node {}: cannot join ({e}); with a new session", self.c.id);
-                    self.c.replace_session();
-                    continue;
+    /// Join and follow until we lead, saying whom we follow whenever the leader changes.
+    fn wait_turn(&mut self) -> exit::Result<Turn> {
+        let (out, id, path) = (self.out, self.c.id().to_owned(), self.args.path.clone());
+        let mut last_leader = String::new();
+        self.c
+            .wait_turn(None, |p| match p {
+                Progress::Joined(mine) => {
+                    last_leader.clear();
+                    out.emit(
+                        &Event::new("joined")
+                            .with("id", id.clone())
+                            .with("node", mine.name.clone())
+                            .with("seq", mine.seq)
+                            .text(format!(
+                                "node {id} joined the election {path} ({})",
+                                mine.name
+                            )),
+                    )
                 }
-                Err(e) => {
-                    return Err(e.to_exit(&format!("joining the election at {}", self.args.path)))
+                Progress::Waiting(w) => {
+                    let pos = w.pos;
+                    if pos.head.name == last_leader {
+                        return;
+                    }
+                    last_leader = pos.head.name.clone();
+                    // Another client may store control bytes or invalid UTF-8: show it with
+                    // `escape_display`, put it in JSON with `escape_invalid`, as `inspect` does.
+                    let raw = w.id_of(&pos.head);
+                    let followed = pos
+                        .predecessor
+                        .as_ref()
+                        .map(|n| n.name.clone())
+                        .unwrap_or_default();
+                    out.emit(
+                        &Event::new("follower")
+                            .with("id", id.clone())
+                            .with("leader", escape_invalid(&raw))
+                            .with("leader_node", pos.head.name.clone())
+                            .with("following", followed)
+                            .with("position", pos.index)
+                            .text(format!(
+                                "node {} follows node {}",
+                                escape_display(id.as_bytes(), true),
+                                escape_display(&raw, true)
+                            )),
+                    );
                 }
-            };
-            self.rejoining = true;
-            self.out.emit(
-                &Event::new("joined")
-                    .with("id", self.c.id.clone())
-                    .with("node", mine.name.clone())
-                    .with("seq", mine.seq)
-                    .text(format!(
-                        "node {} joined the election {} ({})",
-                        self.c.id, self.args.path, mine.name
-                    )),
-            );
-            let (out, id, path) = (self.out, self.c.id.clone(), self.args.path.clone());
-            let mut last_leader = String::new();
-            let queue = &mut self.c.queue;
-            let waited = queue.wait_first(s, &self.c.rx, &self.c.tx, None, |pos| {
-                if pos.head.name == last_leader {
-                    return;
-                }
-                last_leader = pos.head.name.clone();
-                let raw = read_id(s, &format!("{path}/{}", pos.head.name));
-                let leader_id = escape_invalid(&raw);
-                let shown = escape_display(&raw, true);
-                let followed = pos
-                    .predecessor
-                    .as_ref()
-                    .map(|n| n.name.clone())
-                    .unwrap_or_default();
-                out.emit(
-                    &Event::new("follower")
-                        .with("id", id.clone())
-                        .with("leader", leader_id.clone())
-                        .with("leader_node", pos.head.name.clone())
-                        .with("following", followed)
-                        .with("position", pos.index)
-                        .text(format!(
-                            "node {} follows node {shown}",
-                            escape_display(id.as_bytes(), true)
-                        )),
-                );
-            });
-            match waited {
-                Ok(Waited::First(_)) => {
-                    return Ok(Ok(self.c.queue.mine().cloned().expect("joined")))
-                }
-                Ok(Waited::Signal(sig)) => return Ok(Err(signals::exit_code(sig))),
-                Ok(Waited::TimedOut) => continue,
-                Ok(Waited::Lost(why)) => {
-                    log::info!("node {}: lost our place ({why}); joining again", self.c.id);
-                    self.c.leave_or_replace();
-                }
-                Err(queue::Error::Session(e)) if e.is_connection() => {
-                    log::info!("node {}: {e}; joining again with a new session", self.c.id);
-                    self.c.replace_session();
-                }
-                Err(e) => {
-                    return Err(e.to_exit(&format!("following the election at {}", self.args.path)))
-                }
-            }
-        }
+            })
+            .map_err(|e| e.to_exit(&format!("following the election at {}", self.args.path)))
     }
 
-    /// One term as leader.
-    fn lead(&mut self, mine: &Mine) -> Term {
-        let s = self.c.session.as_ref().expect("connected");
-        if !self.args.command.is_empty() {
-            let env = vec![
+    /// One term as leader: with a command, until it exits; without, until --lead elapses.
+    fn lead(&mut self, mine: &Mine) -> exit::Result<Ended> {
+        let (out, id) = (self.out, self.c.id().to_owned());
+        let mut on_lost = |why: &str| {
+            out.emit(
+                &Event::new("lost")
+                    .with("id", id.clone())
+                    .with("reason", why)
+                    .text(format!("node {id} LOST leadership: {why}")),
+            )
+        };
+        let argv = &self.args.contender.command;
+        if argv.is_empty() {
+            let until = self.args.lead.map(|d| Instant::now() + d);
+            return Ok(self.c.hold(until, &mut on_lost));
+        }
+        let cmd = Guarded {
+            argv,
+            env: vec![
                 ("ZKDEMO_ELECTION_PATH".to_owned(), self.args.path.clone()),
                 ("ZKDEMO_LEADER_NODE".to_owned(), mine.path.clone()),
-                (
-                    "ZKDEMO_SESSION_ID".to_owned(),
-                    session::fmt_session_id(mine.session_id),
-                ),
+                ("ZKDEMO_SESSION_ID".to_owned(), mine.session_id.to_string()),
                 ("ZKDEMO_FENCING_TOKEN".to_owned(), mine.czxid.to_string()),
-            ];
-            let mut on_lost = |_: &str| {};
-            return match guard::run(
-                s,
-                &self.c.queue,
-                &self.c.rx,
-                &self.c.tx,
-                &self.args.command,
-                &env,
-                self.args.kill_grace,
-                &mut on_lost,
-            ) {
-                // After a signal too: the command's own code (it was passed the signal).
-                Ok(End::Exited(code)) => Term::CommandExited(code),
-                Ok(End::Lost(why)) => Term::Lost(why),
-                Err(e) => {
-                    eprintln!("zkdemo: cannot run {:?}: {e}", self.args.command[0]);
-                    Term::CommandExited(127)
-                }
-            };
-        }
-        let until = self.args.lead.map(|d| Instant::now() + d);
-        match guard::hold(s, &self.c.queue, &self.c.rx, &self.c.tx, until) {
-            Held::Done => Term::Resign,
-            Held::Signal(sig) => Term::Signal(sig),
-            Held::Lost(why) => Term::Lost(why),
+            ],
+            kill_grace: self.args.contender.kill_grace,
+        };
+        match self.c.guard(&cmd, &mut on_lost) {
+            Ok(ended) => Ok(ended),
+            Err(e) => {
+                eprintln!("zkdemo: cannot run {:?}: {e}", argv[0]);
+                Ok(Ended::Exited(127))
+            }
         }
     }
-}
-
-/// A contender's id as stored (another client may store control bytes or invalid UTF-8: show
-/// it with `escape_display`, put it in JSON with `escape_invalid`, as `inspect` does).
-fn read_id(s: &Session, path: &str) -> Vec<u8> {
-    s.get_data(path).map(|(d, _)| d).unwrap_or_default()
 }

@@ -4,36 +4,32 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::ElectArgs;
 use crate::exit::{self, Error};
+use crate::inbox::{self, connect, Wake};
 use crate::inspect::view::{escape_display, escape_invalid};
 use crate::output::{Event, Output};
-use crate::queue::{self, connect, name, Inbox, Wake, Waker};
-use crate::session::{self, Session, SessionConfig, SessionEvent, WatchEvent, ZkError};
+use crate::queue::name;
+use crate::session::{self, Session, SessionConfig, SessionEvent, WatchEvent};
 use crate::signals;
 
 /// `--observe`: watch the children (a child watch: an observer wants every change) and report
 /// the head whenever it changes. Does not campaign.
-pub(super) fn observe(
-    args: &ElectArgs,
-    cfg: &SessionConfig,
-    out: Output,
-    rx: Inbox,
-    mut tx: Waker,
-) -> exit::Result<i32> {
+pub(super) fn observe(args: &ElectArgs, cfg: &SessionConfig, out: Output) -> exit::Result<i32> {
+    let (mut tx, rx, _signals) = inbox::channel();
     let mut session = connect(cfg, &tx)?;
     // None until the first listing: an empty election is reported too ("no leader").
     let mut last: Option<Option<String>> = None;
     loop {
         let s = &session;
         let wtx = tx.clone();
-        let listed = s.get_children_w(&args.path, move |ev| {
+        let listed = s.watch_children(&args.path, move |ev| {
             let _ = wtx.send(Wake::Watch(String::new(), ev));
         });
         let children = match listed {
             Ok(c) => Some(c),
-            Err(session::Error::Zk(ZkError::NoNode)) => {
+            Err(session::Error::NoNode) => {
                 // Wait for the election to be created.
                 let wtx = tx.clone();
-                match s.exists_w(&args.path, move |ev| {
+                match s.watch_exists(&args.path, move |ev| {
                     let _ = wtx.send(Wake::Watch(String::new(), ev));
                 }) {
                     Ok(Some(_)) => continue,
@@ -61,7 +57,7 @@ pub(super) fn observe(
                 }
                 Ok(Wake::Session(SessionEvent::Lost { reason })) => {
                     log::info!("observer session lost ({reason}); connecting again");
-                    tx = queue::next_generation(&tx, &rx);
+                    tx = inbox::next_generation(&tx, &rx);
                     session = connect(cfg, &tx)?;
                     break;
                 }

@@ -28,7 +28,7 @@ use serde_json::Value;
 use crate::cli::GlobalArgs;
 use crate::exit;
 use crate::output::{Event, Output};
-use crate::session::{self, Session, SessionConfig, SessionEvent};
+use crate::session::{self, Session, SessionEvent};
 use crate::signals;
 use read::{Msg, Reader, Target, Watching};
 use view::{RoleHint, View};
@@ -72,7 +72,7 @@ Exit codes: 0; 3 when a path given does not exist; 69 when no server can be reac
 pub struct InspectArgs {
     /// The paths to show (default: /demo-lock, /demo-election and each child of /configs,
     /// where a missing one is reported, not an error).
-    #[arg(value_name = "PATH", value_parser = session::parse_path_arg)]
+    #[arg(value_name = "PATH", value_parser = crate::cli::parse_path)]
     pub paths: Vec<String>,
 
     /// Show the subtree under each path, indented, with child counts and data sizes.
@@ -202,7 +202,7 @@ fn not_found(missing: &[String]) -> exit::Error {
 }
 
 fn once(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {
-    let s = Session::connect(&SessionConfig::from_args(g), |_| {})?;
+    let s = Session::connect(&g.session_config(), |_| {})?;
     let views = ctx
         .read(&mut Reader {
             session: &s,
@@ -222,9 +222,9 @@ fn once(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {
 /// Connect with session events forwarded to the loop, tagged with `generation`.
 fn connect(g: &GlobalArgs, tx: &Sender<Msg>, generation: u64) -> exit::Result<Session> {
     let tx = tx.clone();
-    Session::connect(&SessionConfig::from_args(g), move |ev| {
+    Ok(Session::connect(&g.session_config(), move |ev| {
         let _ = tx.send(Msg::Session(generation, ev));
-    })
+    })?)
 }
 
 fn watch(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::sync::mpsc::Sender;
 
-use crate::session::{self, Session, WatchEvent, ZkError};
+use crate::session::{self, Session, WatchEvent};
 
 use super::view::{self, Child, NodeStat, RoleHint, TreeEntry, View};
 
@@ -91,9 +91,8 @@ impl Reader<'_> {
             Kind::Data,
             path,
             |s| s.get_data(path),
-            |s, cb| s.get_data_w(path, cb),
+            |s, cb| s.watch_data(path, cb),
         )
-        .map(|(d, st)| (d, NodeStat::from(&st)))
     }
 
     pub fn children(&mut self, path: &str) -> session::Result<Vec<String>> {
@@ -101,7 +100,7 @@ impl Reader<'_> {
             Kind::Children,
             path,
             |s| s.get_children(path),
-            |s, cb| s.get_children_w(path, cb),
+            |s, cb| s.watch_children(path, cb),
         )
         .map(|mut c| {
             c.sort();
@@ -114,17 +113,14 @@ impl Reader<'_> {
             Kind::Exists,
             path,
             |s| s.exists(path),
-            |s, cb| s.exists_w(path, cb),
+            |s, cb| s.watch_exists(path, cb),
         )
-        .map(|o| o.as_ref().map(NodeStat::from))
     }
 
     /// A contender's data, unwatched: the parent's children watch already sees it come and go,
     /// and recipes never change a contender's data.
     fn contender(&mut self, path: &str) -> session::Result<(Vec<u8>, NodeStat)> {
-        self.session
-            .get_data(path)
-            .map(|(d, st)| (d, NodeStat::from(&st)))
+        self.session.get_data(path)
     }
 
     pub fn target(&mut self, t: &Target, hint: RoleHint, tree: bool) -> session::Result<Vec<View>> {
@@ -134,7 +130,7 @@ impl Reader<'_> {
             Target::EachChild(dir) => {
                 let kids = match self.children(dir) {
                     Ok(k) => k,
-                    Err(e) if e.is(ZkError::NoNode) => {
+                    Err(session::Error::NoNode) => {
                         self.exists(dir)?;
                         return Ok(vec![View::Absent { path: dir.clone() }]);
                     }
@@ -165,7 +161,7 @@ impl Reader<'_> {
         for _ in 0..3 {
             let (data, stat) = match self.data(path) {
                 Ok(x) => x,
-                Err(e) if e.is(ZkError::NoNode) => {
+                Err(session::Error::NoNode) => {
                     if self.exists(path)?.is_some() {
                         continue;
                     }
@@ -175,7 +171,7 @@ impl Reader<'_> {
             };
             let children = match self.children(path) {
                 Ok(c) => c,
-                Err(e) if e.is(ZkError::NoNode) => continue,
+                Err(session::Error::NoNode) => continue,
                 Err(e) => return Err(e),
             };
             let contenders = children.iter().any(|c| {
@@ -186,7 +182,7 @@ impl Reader<'_> {
                 for name in children {
                     match self.contender(&join(path, &name)) {
                         Ok((data, stat)) => read.push(Child { name, data, stat }),
-                        Err(e) if e.is(ZkError::NoNode) => {}
+                        Err(session::Error::NoNode) => {}
                         Err(e) => return Err(e),
                     }
                 }
@@ -227,7 +223,7 @@ impl Reader<'_> {
             let kids = if stat.num_children > 0 || self.watch.is_some() {
                 match self.children(&path) {
                     Ok(k) => k,
-                    Err(e) if e.is(ZkError::NoNode) => continue,
+                    Err(session::Error::NoNode) => continue,
                     Err(e) => return Err(e),
                 }
             } else {

@@ -9,42 +9,9 @@ use std::time::{Duration, UNIX_EPOCH};
 use serde_json::{json, Value};
 
 use crate::queue::name::{self, Format, Name};
-use crate::session::{fmt_session_id, Stat};
+use crate::session::SessionId;
 
-/// A znode's stat, comparable (the crate's `Stat` is not), so that `--watch` can tell whether
-/// anything it shows changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct NodeStat {
-    pub czxid: i64,
-    pub mzxid: i64,
-    pub pzxid: i64,
-    pub ctime: i64,
-    pub mtime: i64,
-    pub version: i32,
-    pub cversion: i32,
-    pub aversion: i32,
-    pub ephemeral_owner: i64,
-    pub data_length: i32,
-    pub num_children: i32,
-}
-
-impl From<&Stat> for NodeStat {
-    fn from(s: &Stat) -> NodeStat {
-        NodeStat {
-            czxid: s.czxid,
-            mzxid: s.mzxid,
-            pzxid: s.pzxid,
-            ctime: s.ctime,
-            mtime: s.mtime,
-            version: s.version,
-            cversion: s.cversion,
-            aversion: s.aversion,
-            ephemeral_owner: s.ephemeral_owner,
-            data_length: s.data_length,
-            num_children: s.num_children,
-        }
-    }
-}
+pub use crate::session::NodeStat;
 
 /// Who the head of a queue is: `--role`, or guessed from the path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -245,7 +212,7 @@ pub fn build_queue(path: &str, hint: RoleHint, children: Vec<Child>) -> Queue {
             message: format!(
                 "session {} owns {} contenders ({}): a create retried after a connection loss \
                  left a duplicate, or one client contends twice",
-                fmt_session_id(*sid),
+                SessionId(*sid),
                 names.len(),
                 names.join(", ")
             ),
@@ -388,7 +355,7 @@ fn owner(s: &NodeStat) -> String {
     if s.ephemeral_owner == 0 {
         "persistent".into()
     } else {
-        fmt_session_id(s.ephemeral_owner)
+        SessionId(s.ephemeral_owner).to_string()
     }
 }
 
@@ -397,7 +364,7 @@ fn stat_json(s: &NodeStat) -> Value {
         "czxid": hex(s.czxid), "mzxid": hex(s.mzxid), "pzxid": hex(s.pzxid),
         "ctime": fmt_time(s.ctime), "mtime": fmt_time(s.mtime),
         "version": s.version, "cversion": s.cversion, "aversion": s.aversion,
-        "ephemeral_owner": if s.ephemeral_owner == 0 { Value::Null } else { fmt_session_id(s.ephemeral_owner).into() },
+        "ephemeral_owner": if s.ephemeral_owner == 0 { Value::Null } else { SessionId(s.ephemeral_owner).to_string().into() },
         "data_length": s.data_length, "num_children": s.num_children,
     })
 }
@@ -423,7 +390,7 @@ pub fn to_json(v: &View, now_ms: i64) -> Value {
                         "pos": r.pos, "role": r.role, "id": id, "id_utf8": utf8,
                         "seq": r.name.seq, "node": r.name.name, "format": r.name.format.as_str(),
                         "family": r.name.format.family(),
-                        "session": if r.stat.ephemeral_owner == 0 { Value::Null } else { fmt_session_id(r.stat.ephemeral_owner).into() },
+                        "session": if r.stat.ephemeral_owner == 0 { Value::Null } else { SessionId(r.stat.ephemeral_owner).to_string().into() },
                         "ephemeral": r.stat.ephemeral_owner != 0,
                         "ctime": fmt_time(r.stat.ctime), "age_ms": (now_ms - r.stat.ctime).max(0),
                         "czxid": hex(r.stat.czxid),
@@ -465,7 +432,7 @@ pub fn to_json(v: &View, now_ms: i64) -> Value {
                     json!({"path": e.path, "depth": e.depth,
                            "num_children": e.stat.num_children,
                            "data_length": e.stat.data_length,
-                           "ephemeral_owner": if e.stat.ephemeral_owner == 0 { Value::Null } else { fmt_session_id(e.stat.ephemeral_owner).into() }})
+                           "ephemeral_owner": if e.stat.ephemeral_owner == 0 { Value::Null } else { SessionId(e.stat.ephemeral_owner).to_string().into() }})
                 })
                 .collect();
             json!({"path": t.root, "kind": "tree", "nodes": nodes, "left_out": t.left_out})

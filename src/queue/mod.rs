@@ -3,24 +3,25 @@
 //!
 //! Every contender creates an ephemeral sequential node `<uuid>__lock__<seq>` under the path,
 //! with its id as data. The contender with the lowest sequence holds (leads). A waiter watches
-//! only its predecessor, with an `exists` watch: when the predecessor goes, that one waiter
-//! wakes and lists the children again; the others sleep on (no herd effect).
+//! only its predecessor: when the predecessor goes, that one waiter wakes and lists the
+//! children again; the others sleep on (no herd effect). The watch is a data watch, as kazoo's
+//! and Curator's (`getData` with a watcher): on a predecessor already gone it fails with
+//! NoNode and leaves no watch behind, where an `exists` watch would stay armed on a node that
+//! will never come back.
+//!
+//! `contender` builds the lock worker and the election node on this queue.
 //!
 //! Creating a sequential node can fail with a connection loss after the server made it. We
 //! then look for a child with our uuid prefix and take it only if its owner is our session;
 //! a node of an earlier, expired session of ours is not ours.
 
-mod contender;
-
 pub mod name;
-
-pub use crate::inbox::{channel, connect, next_generation, pair, Inbox, Wake, Waker};
-pub use contender::{default_id, Contender};
 
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Instant;
 
-use crate::session::{self, CreateMode, Session, SessionEvent, WatchEvent, ZkError};
+use crate::inbox::{Inbox, Wake, Waker};
+use crate::session::{self, NodeKind, Session, SessionEvent, SessionId, WatchEvent};
 use name::Name;
 
 /// Why a queue operation failed.
@@ -55,18 +56,6 @@ impl std::fmt::Display for Error {
     }
 }
 
-impl Error {
-    pub fn to_exit(&self, what: &str) -> crate::exit::Error {
-        match self {
-            Error::Session(e) => e.to_exit(what),
-            Error::Gone => crate::exit::Error::new(crate::exit::LOST, format!("{what}: {self}")),
-            Error::SequenceLimit(_) => {
-                crate::exit::Error::new(crate::exit::SEQUENCE_LIMIT, format!("{what}: {self}"))
-            }
-        }
-    }
-}
-
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Our node in the queue.
@@ -77,7 +66,8 @@ pub struct Mine {
     pub seq: i32,
     /// The zxid that created it: it only grows, so it serves as a fencing token.
     pub czxid: i64,
-    pub session_id: i64,
+    /// The session that owns it.
+    pub session_id: SessionId,
 }
 
 /// Where we stand.
@@ -123,15 +113,13 @@ impl Queue {
             match s.create(
                 &base,
                 self.id.as_bytes().to_vec(),
-                CreateMode::EphemeralSequential,
+                NodeKind::EphemeralSequential,
             ) {
                 Ok(path) => return self.adopt(s, &path),
-                Err(session::Error::Zk(ZkError::NoNode)) if tries < 5 => {
-                    s.ensure_path(&self.path)?
-                }
+                Err(session::Error::NoNode) if tries < 5 => s.ensure_path(&self.path)?,
                 // The create may or may not have been applied: find out (once the session is
                 // back) before creating again, or we would queue behind our own ghost.
-                Err(e) if e.is_connection() && !s.is_lost() && tries < 5 => loop {
+                Err(e) if e.is_connection() && alive(s) && tries < 5 => loop {
                     if !s.wait_healthy(s.timeout()) {
                         return Err(e.into());
                     }
@@ -153,7 +141,7 @@ impl Queue {
             if child.starts_with(&self.prefix) {
                 let path = format!("{}/{child}", self.path);
                 if let Some(stat) = s.exists(&path)? {
-                    if s.id() != 0 && stat.ephemeral_owner == s.id() {
+                    if stat.owner() == Some(s.id()) {
                         log::debug!("found our node {child} after a connection loss");
                         return self.adopt(s, &path).map(Some);
                     }
@@ -180,7 +168,7 @@ impl Queue {
             path: path.to_owned(),
             seq,
             czxid: stat.czxid,
-            session_id: stat.ephemeral_owner,
+            session_id: SessionId(stat.ephemeral_owner),
         };
         self.mine = Some(mine.clone());
         Ok(mine)
@@ -190,7 +178,7 @@ impl Queue {
     pub fn position(&self, s: &Session) -> Result<Position> {
         let mine = self.mine.as_ref().ok_or(Error::Gone)?;
         let children = s.get_children(&self.path).map_err(|e| match e {
-            session::Error::Zk(ZkError::NoNode) => Error::Gone,
+            session::Error::NoNode => Error::Gone,
             e => e.into(),
         })?;
         let contenders = name::contenders(&children);
@@ -210,15 +198,20 @@ impl Queue {
         })
     }
 
-    /// Watch `node` (our predecessor, or our own node). False when it is already gone: then
-    /// there is nothing to wait for, list again.
+    /// Watch `node` (our predecessor, or our own node) with a data watch: it fires when the
+    /// node is deleted (or its data changes). False when it is already gone: then there is
+    /// nothing to wait for, list again.
     pub fn watch(&self, s: &Session, node: &str, tx: Waker) -> Result<bool> {
         let path = format!("{}/{node}", self.path);
         let name = node.to_owned();
-        let exists = s.exists_w(&path, move |ev| {
+        let watched = s.watch_data(&path, move |ev| {
             let _ = tx.send(Wake::Watch(name.clone(), ev));
-        })?;
-        Ok(exists.is_some())
+        });
+        match watched {
+            Ok(_) => Ok(true),
+            Err(session::Error::NoNode) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Is our node still there, and still owned by the session `s`?
@@ -226,13 +219,14 @@ impl Queue {
         let Some(mine) = &self.mine else {
             return Ok(false);
         };
-        Ok(matches!(s.exists(&mine.path)?, Some(st) if st.ephemeral_owner == mine.session_id))
+        Ok(matches!(s.exists(&mine.path)?, Some(st) if st.owner() == Some(mine.session_id)))
     }
 
-    /// The data (id) of a contender, for messages; empty when unreadable.
-    pub fn id_of(&self, s: &Session, n: &Name) -> String {
+    /// The data (id) of a contender, as stored (another client may store anything: escape
+    /// it before showing it); empty when unreadable.
+    pub fn id_of(&self, s: &Session, n: &Name) -> Vec<u8> {
         s.get_data(&format!("{}/{}", self.path, n.name))
-            .map(|(d, _)| String::from_utf8_lossy(&d).into_owned())
+            .map(|(d, _)| d)
             .unwrap_or_default()
     }
 
@@ -245,7 +239,7 @@ impl Queue {
         let mut last = None;
         for _ in 0..3 {
             match s.delete(&mine.path, None) {
-                Ok(()) | Err(session::Error::Zk(ZkError::NoNode)) => {
+                Ok(()) | Err(session::Error::NoNode) => {
                     if mine.seq >= name::NEAR_LIMIT {
                         self.reset_counter(s);
                     }
@@ -276,7 +270,7 @@ impl Queue {
     /// Wait until we are first in the queue, watching only our predecessor. `on_wait` is told
     /// our place each time we list the queue and are not first (once per wake-up).
     pub fn wait_first(
-        &mut self,
+        &self,
         s: &Session,
         rx: &Inbox,
         tx: &Waker,
@@ -303,7 +297,7 @@ impl Queue {
                 // A disconnect: the session layer tells us when it is back (or lost). Its
                 // events queue up on our channel, so one that came while the call was failing
                 // is still there.
-                Err(Error::Session(e)) if e.is_connection() && !s.is_lost() => {
+                Err(Error::Session(e)) if e.is_connection() && alive(s) => {
                     log::debug!("waiting for the session after: {e}")
                 }
                 Err(Error::Session(session::Error::Lost)) => {
@@ -323,7 +317,12 @@ impl Queue {
     }
 }
 
-/// How a wait ended, when it did not end with us first.
+/// True until the session is lost or closed.
+fn alive(s: &Session) -> bool {
+    !matches!(s.health(), session::Health::Lost | session::Health::Closed)
+}
+
+/// How `wait_first` ended.
 #[derive(Debug)]
 pub enum Waited {
     First(Position),

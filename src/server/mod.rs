@@ -14,9 +14,9 @@ pub use cluster::{Cluster, ClusterSpec};
 pub use dist::{Distribution, INSTALL_JAVA, INSTALL_ZOOKEEPER};
 pub use spawn::{signal, spawn_tied};
 
-use crate::cli::GlobalArgs;
+use crate::cli::Context;
 use crate::exit::{Error, Result};
-use crate::output::{Event, Output};
+use crate::output::Event;
 
 /// Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C.
 #[derive(Debug, clap::Args)]
@@ -66,7 +66,8 @@ fn parse_nodes(s: &str) -> std::result::Result<usize, String> {
     }
 }
 
-pub fn run(args: &ServerArgs, _g: &GlobalArgs, out: Output) -> Result<i32> {
+pub fn run(args: &ServerArgs, ctx: &Context) -> Result<i32> {
+    let out = ctx.out;
     let tick_ms = u32::try_from(args.tick_time.as_millis())
         .ok()
         .filter(|&t| t >= 1)

@@ -5,9 +5,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 
-use zookeeper::{Acl, CreateMode, Stat, WatchedEvent, WatchedEventType, ZkError, ZooKeeper};
+use zookeeper::{Acl, WatchedEvent, WatchedEventType, ZooKeeper};
 
-use super::{validate_path, AclMode, Error, Inner, Result, Session, WatchEvent, WatchFn};
+use super::{
+    validate_path, AclMode, Error, Health, Inner, NodeKind, NodeStat, Result, Session, WatchEvent,
+    WatchFn,
+};
 
 /// One armed watch. One-shot: it fires once, whatever fires it first (the server's event, or
 /// our own reconnect/lost notice), and later firings are ignored.
@@ -28,9 +31,9 @@ impl WatchSlot {
 }
 
 impl Session {
-    /// The ACL for nodes we create (`--acl`): by default open without `--auth`; with it, all
-    /// rights for our identity and read for everyone.
-    pub fn default_acl(&self) -> Vec<Acl> {
+    /// The ACL for nodes we create (`SessionConfig::acl`): by default open without
+    /// credentials; with them, all rights for our identity and read for everyone.
+    fn acl(&self) -> Vec<Acl> {
         let cfg = &self.inner.cfg;
         match (cfg.acl, &cfg.auth) {
             (AclMode::Open, _) | (AclMode::Creator, None) => Acl::open_unsafe().clone(),
@@ -39,24 +42,18 @@ impl Session {
                 acl.extend(Acl::read_unsafe().iter().cloned());
                 acl
             }
-            // Without --auth the server refuses this (InvalidACL): nothing is created open.
+            // Without credentials the server refuses this (InvalidACL): nothing is created
+            // open.
             (AclMode::Private, _) => Acl::creator_all().clone(),
         }
     }
 
-    pub fn create(&self, path: &str, data: Vec<u8>, mode: CreateMode) -> Result<String> {
-        self.create_with_acl(path, data, self.default_acl(), mode)
-    }
-
-    pub fn create_with_acl(
-        &self,
-        path: &str,
-        data: Vec<u8>,
-        acl: Vec<Acl>,
-        mode: CreateMode,
-    ) -> Result<String> {
+    /// Create `path` (its parent must exist) with our ACL; returns the name the server gave
+    /// it (with the sequence number, for a sequential `kind`).
+    pub fn create(&self, path: &str, data: Vec<u8>, kind: NodeKind) -> Result<String> {
         let path = checked(path)?;
-        self.call(move |zk| zk.create(&path, data, acl, mode))
+        let acl = self.acl();
+        self.call(move |zk| zk.create(&path, data, acl, kind.mode()))
     }
 
     /// Create `path` and its missing parents as persistent nodes (like `mkdir -p`). Only the
@@ -80,9 +77,9 @@ impl Session {
             };
         }
         for m in missing.into_iter().rev() {
-            match self.retrying(|| self.create(m, Vec::new(), CreateMode::Persistent)) {
-                Ok(_) | Err(Error::Zk(ZkError::NodeExists)) => {}
-                Err(Error::Zk(ZkError::NoAuth)) => return Err(Error::NoAuthAt(m.to_owned())),
+            match self.retrying(|| self.create(m, Vec::new(), NodeKind::Persistent)) {
+                Ok(_) | Err(Error::NodeExists) => {}
+                Err(Error::NoAuth) => return Err(Error::NoAuthAt(m.to_owned())),
                 Err(e) => return Err(e),
             }
         }
@@ -95,7 +92,11 @@ impl Session {
         loop {
             tries += 1;
             match f() {
-                Err(e) if e.is_connection() && tries < 5 && !self.is_lost() => {
+                Err(e)
+                    if e.is_connection()
+                        && tries < 5
+                        && !matches!(self.health(), Health::Lost | Health::Closed) =>
+                {
                     if !self.wait_healthy(self.timeout()) {
                         return Err(e);
                     }
@@ -105,58 +106,65 @@ impl Session {
         }
     }
 
+    /// Delete `path`, if its version is `version` (any version when `None`).
     pub fn delete(&self, path: &str, version: Option<i32>) -> Result<()> {
         let path = checked(path)?;
         self.call(move |zk| zk.delete(&path, version))
     }
 
-    pub fn exists(&self, path: &str) -> Result<Option<Stat>> {
+    /// The stat of `path`, or `None` when it does not exist.
+    pub fn exists(&self, path: &str) -> Result<Option<NodeStat>> {
         let path = checked(path)?;
-        self.call(move |zk| zk.exists(&path, false))
+        self.call(move |zk| zk.exists(&path, false).map(|s| s.map(NodeStat::from)))
     }
 
-    pub fn get_data(&self, path: &str) -> Result<(Vec<u8>, Stat)> {
+    /// The data of `path` and its stat. `Error::NoNode` when it does not exist.
+    pub fn get_data(&self, path: &str) -> Result<(Vec<u8>, NodeStat)> {
         let path = checked(path)?;
-        self.call(move |zk| zk.get_data(&path, false))
+        self.call(move |zk| zk.get_data(&path, false).map(|(d, s)| (d, s.into())))
     }
 
-    pub fn set_data(&self, path: &str, data: Vec<u8>, version: Option<i32>) -> Result<Stat> {
+    /// Replace the data of `path`, if its version is `version` (any when `None`).
+    pub fn set_data(&self, path: &str, data: Vec<u8>, version: Option<i32>) -> Result<NodeStat> {
         let path = checked(path)?;
-        self.call(move |zk| zk.set_data(&path, data, version))
+        self.call(move |zk| zk.set_data(&path, data, version).map(NodeStat::from))
     }
 
+    /// The names of the children of `path`, in no particular order.
     pub fn get_children(&self, path: &str) -> Result<Vec<String>> {
         let path = checked(path)?;
         self.call(move |zk| zk.get_children(&path, false))
     }
 
-    pub fn get_acl(&self, path: &str) -> Result<(Vec<Acl>, Stat)> {
-        let path = checked(path)?;
-        self.call(move |zk| zk.get_acl(&path))
-    }
-
-    /// `exists` with a watch that fires on create, delete or data change of `path`.
-    pub fn exists_w(
+    /// `exists`, leaving a watch that fires once when `path` is created, deleted or its data
+    /// changes (also set when the node does not exist).
+    pub fn watch_exists(
         &self,
         path: &str,
         watch: impl Fn(WatchEvent) + Send + Sync + 'static,
-    ) -> Result<Option<Stat>> {
+    ) -> Result<Option<NodeStat>> {
         let path = checked(path)?;
-        self.watched(watch, move |zk, w| zk.exists_w(&path, w))
+        self.watched(watch, move |zk, w| {
+            zk.exists_w(&path, w).map(|s| s.map(NodeStat::from))
+        })
     }
 
-    /// `get_data` with a watch that fires on a data change or delete of `path`.
-    pub fn get_data_w(
+    /// `get_data`, leaving a watch that fires once when the data changes or `path` is deleted.
+    /// On `Error::NoNode` no watch is left (ZooKeeper sets none).
+    pub fn watch_data(
         &self,
         path: &str,
         watch: impl Fn(WatchEvent) + Send + Sync + 'static,
-    ) -> Result<(Vec<u8>, Stat)> {
+    ) -> Result<(Vec<u8>, NodeStat)> {
         let path = checked(path)?;
-        self.watched(watch, move |zk, w| zk.get_data_w(&path, w))
+        self.watched(watch, move |zk, w| {
+            zk.get_data_w(&path, w).map(|(d, s)| (d, s.into()))
+        })
     }
 
-    /// `get_children` with a watch that fires when a child comes or goes, or `path` is deleted.
-    pub fn get_children_w(
+    /// `get_children`, leaving a watch that fires once when a child comes or goes or `path`
+    /// is deleted.
+    pub fn watch_children(
         &self,
         path: &str,
         watch: impl Fn(WatchEvent) + Send + Sync + 'static,
@@ -209,7 +217,7 @@ impl Session {
 
 /// Refuse a bad path before the crate sees it (it lets `a/b` escape a chroot).
 fn checked(path: &str) -> Result<String> {
-    validate_path(path).map_err(|_| Error::Zk(ZkError::BadArguments))?;
+    validate_path(path).map_err(|_| Error::BadArguments)?;
     Ok(path.to_owned())
 }
 

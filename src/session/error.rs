@@ -1,86 +1,111 @@
-//! What a session call can fail with, and how durations and session ids are written.
+//! What a session call can fail with, and how durations are written.
+//!
+//! The session layer's own errors: callers never see the `zookeeper` crate's `ZkError`. Which
+//! exit code and which advice a command gives for each is decided by the caller (`exit.rs`).
 
 use std::fmt;
 use std::time::Duration;
 
 use zookeeper::ZkError;
 
-use crate::exit;
-
-/// Why a call failed.
-#[derive(Debug, Clone, PartialEq)]
+/// Why a call failed, or why no session could be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    /// The server (or the crate) answered with an error.
-    Zk(ZkError),
+    /// The node does not exist.
+    NoNode,
+    /// The node exists already.
+    NodeExists,
+    /// The node's version is not the one given (a conditional write lost a race).
+    BadVersion,
+    /// The node's ACL does not grant what was asked (NoAuth).
+    NoAuth,
+    /// The node has children (a delete of a non-leaf).
+    NotEmpty,
+    /// The parent is ephemeral and cannot have children.
+    NoChildrenForEphemerals,
+    /// The server refused the request's arguments (a bad path, data over 1 MB).
+    BadArguments,
+    /// The connection dropped with the request in flight: it may or may not have been applied.
+    ConnectionLoss,
+    /// Any other error the server (or the crate) answered with, by its ZooKeeper name.
+    Server(String),
     /// No answer within the call deadline.
     Timeout(Duration),
     /// The session is lost or closed.
     Lost,
     /// Creating this node (a missing ancestor) was refused by its parent's ACL.
     NoAuthAt(String),
+    /// No server gave a session: what each did (refused, silent, …).
+    Unreachable(String),
+    /// No host name of the connect string could be resolved, in time or at all.
+    Unresolved(String),
+    /// The server refused our digest credentials (AuthFailed).
+    AuthFailed(String),
+    /// The connect string's chroot does not exist on the server.
+    NoChroot(String),
+    /// The client could not be set up on our side.
+    Local(String),
 }
 
 impl Error {
-    /// True when the server answered with exactly this error.
-    pub fn is(&self, e: ZkError) -> bool {
-        *self == Error::Zk(e)
-    }
-
     /// True for the errors that say nothing about the node, only about the connection.
     pub fn is_connection(&self) -> bool {
         matches!(
             self,
-            Error::Timeout(_)
-                | Error::Lost
-                | Error::Zk(ZkError::ConnectionLoss)
-                | Error::Zk(ZkError::SessionExpired)
-                | Error::Zk(ZkError::OperationTimeout)
+            Error::Timeout(_) | Error::Lost | Error::ConnectionLoss
         )
     }
 
-    /// The command-level error, with `what` saying what we were doing (e.g. "reading /a").
-    pub fn to_exit(&self, what: &str) -> exit::Error {
-        let code = match self {
-            Error::Zk(ZkError::NoNode) => exit::NOT_FOUND,
-            Error::Zk(ZkError::NoAuth) | Error::Zk(ZkError::AuthFailed) | Error::NoAuthAt(_) => {
-                exit::NO_PERMISSION
-            }
-            Error::Zk(ZkError::BadArguments) => exit::DATA,
-            e if e.is_connection() => exit::UNAVAILABLE,
-            _ => exit::FAILURE,
-        };
-        exit::Error::new(code, format!("{what}: {self}"))
+    /// The crate's error, as ours.
+    pub(super) fn from_zk(e: ZkError) -> Error {
+        match e {
+            ZkError::NoNode => Error::NoNode,
+            ZkError::NodeExists => Error::NodeExists,
+            ZkError::BadVersion => Error::BadVersion,
+            ZkError::NoAuth => Error::NoAuth,
+            ZkError::NotEmpty => Error::NotEmpty,
+            ZkError::NoChildrenForEphemerals => Error::NoChildrenForEphemerals,
+            ZkError::BadArguments => Error::BadArguments,
+            ZkError::ConnectionLoss => Error::ConnectionLoss,
+            // The session ended under the call: for the caller, it is lost.
+            ZkError::SessionExpired => Error::Lost,
+            ZkError::OperationTimeout => Error::ConnectionLoss,
+            e => Error::Server(format!("{e:?}")),
+        }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Zk(ZkError::NoNode) => write!(f, "no such node"),
-            Error::Zk(ZkError::NodeExists) => write!(f, "the node exists already"),
-            Error::Zk(ZkError::BadVersion) => write!(f, "the node's version changed meanwhile"),
-            Error::Zk(ZkError::NoAuth) => {
-                write!(
-                    f,
-                    "not allowed (NoAuth): the node's ACL does not grant it; see --auth"
-                )
+            Error::NoNode => write!(f, "no such node"),
+            Error::NodeExists => write!(f, "the node exists already"),
+            Error::BadVersion => write!(f, "the node's version changed meanwhile"),
+            Error::NoAuth => {
+                write!(f, "not allowed (NoAuth): the node's ACL does not grant it")
             }
-            Error::Zk(ZkError::NotEmpty) => write!(f, "the node has children"),
-            Error::Zk(ZkError::NoChildrenForEphemerals) => {
+            Error::NotEmpty => write!(f, "the node has children"),
+            Error::NoChildrenForEphemerals => {
                 write!(
                     f,
                     "the parent is an ephemeral node and cannot have children"
                 )
             }
-            Error::Zk(ZkError::ConnectionLoss) => write!(f, "connection to ZooKeeper lost"),
-            Error::Zk(e) => write!(f, "ZooKeeper error {e:?}"),
+            Error::BadArguments => write!(f, "ZooKeeper error BadArguments"),
+            Error::ConnectionLoss => write!(f, "connection to ZooKeeper lost"),
+            Error::Server(name) => write!(f, "ZooKeeper error {name}"),
             Error::Timeout(d) => write!(f, "no answer from ZooKeeper in {}", fmt_duration(*d)),
             Error::Lost => write!(f, "the ZooKeeper session is lost"),
             Error::NoAuthAt(p) => write!(
                 f,
                 "not allowed to create {p} (NoAuth): its parent's ACL does not grant CREATE; \
-                 create it with credentials that may, or see --auth"
+                 create it with credentials that may"
             ),
+            Error::Unreachable(why)
+            | Error::Unresolved(why)
+            | Error::AuthFailed(why)
+            | Error::NoChroot(why)
+            | Error::Local(why) => f.write_str(why),
         }
     }
 }
@@ -98,9 +123,4 @@ pub fn fmt_duration(d: Duration) -> String {
     } else {
         format!("{:.1}s", d.as_secs_f64())
     }
-}
-
-/// The session id as zkCli prints it: `0x1000a2b3c4d0000`.
-pub fn fmt_session_id(id: i64) -> String {
-    format!("0x{id:x}")
 }

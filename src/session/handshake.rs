@@ -33,7 +33,7 @@ impl std::fmt::Display for AttemptError {
                  still starting?)"
             ),
             AttemptError::Io(e) => write!(f, "{e}"),
-            AttemptError::AuthFailed => write!(f, "the server refused the --auth credentials"),
+            AttemptError::AuthFailed => write!(f, "the server refused the digest credentials"),
             AttemptError::Expired => write!(f, "the session has expired"),
         }
     }

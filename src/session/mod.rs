@@ -3,7 +3,7 @@
 //! It hides the crate's sharp edges (DESIGN.md §2) behind a small, honest interface:
 //! - `Session::connect` makes a real session, with a deadline, and turns every failure
 //!   (nothing listening, a wrong port, an unknown host, a server that never answers) into one
-//!   clear error with exit code 69.
+//!   clear error (`Error::Unreachable`).
 //! - The session's one TCP connection is the relay's (`relay`), not the crate's: the crate
 //!   talks to the relay on 127.0.0.1. So the session id is the server's own answer, the
 //!   session's own connection is judged (every request and heartbeat answered within a third
@@ -28,12 +28,12 @@ mod error;
 mod events;
 mod handshake;
 mod helpers;
-mod logging;
 mod open;
 mod params;
 mod reaper;
 mod relay;
 mod supervisor;
+mod types;
 mod wire;
 
 use std::collections::HashMap;
@@ -47,15 +47,11 @@ use std::time::{Duration, Instant};
 
 use zookeeper::ZooKeeper;
 
-pub use error::{fmt_duration, fmt_session_id, Error, Result};
+pub use error::{fmt_duration, Error, Result};
 pub use events::{SessionEvent, WatchEvent};
-pub use logging::init_logging;
-pub use params::{
-    parse_node_path_arg, parse_path_arg, validate_path, AclMode, Auth, ConnectString, SessionConfig,
-};
-pub use zookeeper::{Acl, CreateMode, Permission, Stat, ZkError};
+pub use params::{validate_path, AclMode, Auth, ConnectString, SessionConfig};
+pub use types::{Health, NodeKind, NodeStat, SessionId};
 
-use crate::exit;
 use calls::WatchSlot;
 use supervisor::{Link, Msg};
 
@@ -86,12 +82,13 @@ impl Session {
     /// Connect and wait for a session, within `cfg.connect_timeout` (every server refusing
     /// the connection fails at once). `on_event` receives the session's health changes; it
     /// runs on the session's own threads, so it must only forward (to a channel, say), never
-    /// call the session back and wait. Errors: exit 69 when no server gives a session, 77
-    /// when the server refuses `--auth`.
+    /// call the session back and wait. Errors: `Unreachable` or `Unresolved` when no server
+    /// gives a session, `AuthFailed` when the server refuses the credentials, `NoChroot` when
+    /// the connect string's chroot does not exist.
     pub fn connect(
         cfg: &SessionConfig,
         on_event: impl Fn(SessionEvent) + Send + Sync + 'static,
-    ) -> std::result::Result<Session, exit::Error> {
+    ) -> Result<Session> {
         let deadline = Instant::now() + cfg.connect_timeout;
         let hosts = open::resolve(&cfg.connect, deadline)?;
         let (sup_tx, sup_rx) = mpsc::channel();
@@ -119,50 +116,33 @@ impl Session {
             match session.exists("/") {
                 Ok(Some(_)) => {}
                 Ok(None) => {
-                    return Err(exit::Error::new(
-                        exit::NOT_FOUND,
-                        format!(
-                            "the chroot {chroot} of --zk {} does not exist: create it first \
-                             (zkCli.sh create {chroot}), or leave it out of --zk",
-                            cfg.connect
-                        ),
-                    ))
+                    return Err(Error::NoChroot(format!(
+                        "the chroot {chroot} of {} does not exist: create it first \
+                         (zkCli.sh create {chroot})",
+                        cfg.connect
+                    )))
                 }
-                Err(e) => return Err(e.to_exit(&format!("looking up the chroot {chroot}"))),
+                Err(e) => return Err(e),
             }
         }
         log::debug!(
             "session {} with {} (timeout {} ms)",
-            fmt_session_id(granted.session_id),
+            SessionId(granted.session_id),
             cfg.connect,
             granted.timeout_ms
         );
         Ok(session)
     }
 
-    /// The configuration this session was made from.
-    pub fn config(&self) -> &SessionConfig {
-        &self.inner.cfg
-    }
-
     /// The session id, as the server granted it.
-    pub fn id(&self) -> i64 {
-        self.inner.session_id
+    pub fn id(&self) -> SessionId {
+        SessionId(self.inner.session_id)
     }
 
-    /// The session id as zkCli prints it.
-    pub fn id_hex(&self) -> String {
-        fmt_session_id(self.id())
-    }
-
-    /// The session timeout the server granted.
+    /// The session timeout the server granted. A call fails with `Error::Timeout` after 2/3
+    /// of it.
     pub fn timeout(&self) -> Duration {
         self.inner.timeout
-    }
-
-    /// How long one call may take before it fails with `Error::Timeout`.
-    pub fn call_timeout(&self) -> Duration {
-        self.inner.call_timeout()
     }
 
     /// The server cannot expire this session before this instant: the time the latest
@@ -172,14 +152,17 @@ impl Session {
         self.inner.expiry_bound()
     }
 
-    /// True while the session is connected and its connection answers.
-    pub fn is_healthy(&self) -> bool {
-        self.inner.link() == Link::Up && self.inner.relay.current().is_some()
-    }
-
-    /// True once the session is lost or closed.
-    pub fn is_lost(&self) -> bool {
-        matches!(self.inner.link(), Link::Lost | Link::Closed)
+    /// How the session stands now. The same news arrives as [`SessionEvent`]s through the
+    /// callback given to `connect`.
+    pub fn health(&self) -> Health {
+        match self.inner.link() {
+            Link::Up if self.inner.relay.current().is_some() => Health::Up,
+            Link::Up | Link::Suspended => Health::Suspended {
+                deadline: self.inner.expiry_bound(),
+            },
+            Link::Lost => Health::Lost,
+            Link::Closed => Health::Closed,
+        }
     }
 
     /// After a connection error: wait until the session is in contact again (true), or is
@@ -187,11 +170,11 @@ impl Session {
     pub fn wait_healthy(&self, limit: Duration) -> bool {
         let end = Instant::now() + limit;
         loop {
-            if self.is_healthy() {
-                return true;
-            }
-            if self.is_lost() || Instant::now() >= end {
-                return false;
+            match self.health() {
+                Health::Up => return true,
+                Health::Lost | Health::Closed => return false,
+                Health::Suspended { .. } if Instant::now() >= end => return false,
+                Health::Suspended { .. } => {}
             }
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -276,12 +259,12 @@ impl Inner {
         })
         .is_err()
         {
-            return Err(Error::Zk(ZkError::SystemError));
+            return Err(Error::Server("SystemError".into()));
         }
         let limit = self.call_timeout();
         match rx.recv_timeout(limit) {
             Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(Error::Zk(e)),
+            Ok(Err(e)) => Err(Error::from_zk(e)),
             Err(RecvTimeoutError::Timeout) => {
                 // The relay drops a silent connection sooner than this; should it not have,
                 // drop it now, so that the call in flight ends with ConnectionLoss.
@@ -296,7 +279,7 @@ impl Inner {
                 Err(Error::Timeout(limit))
             }
             // The helper thread died: the crate panicked inside the call.
-            Err(RecvTimeoutError::Disconnected) => Err(Error::Zk(ZkError::SystemError)),
+            Err(RecvTimeoutError::Disconnected) => Err(Error::Server("SystemError".into())),
         }
     }
 
@@ -335,7 +318,7 @@ impl Inner {
             return;
         }
         let deadline = self.expiry_bound();
-        log::info!("session {} suspended: {reason}", fmt_session_id(self.id()));
+        log::info!("session {} suspended: {reason}", SessionId(self.id()));
         self.notify(SessionEvent::Suspended { reason, deadline });
     }
 
@@ -367,7 +350,7 @@ impl Inner {
             });
         let acknowledged = rx.recv_timeout(limit).is_ok() && self.relay.close_acknowledged();
         if acknowledged {
-            log::debug!("session {} closed", fmt_session_id(self.id()));
+            log::debug!("session {} closed", SessionId(self.id()));
             return;
         }
         self.relay.give_up();
@@ -376,7 +359,7 @@ impl Inner {
             reaper::adopt(self);
             log::debug!(
                 "session {} not closed within {}: closed as soon as a server answers",
-                fmt_session_id(self.id()),
+                SessionId(self.id()),
                 fmt_duration(limit)
             );
         }

@@ -14,15 +14,11 @@ use zookeeper::ZooKeeper;
 use super::handshake::{self, AttemptError, Connected, Hello};
 use super::relay::Relay;
 use super::supervisor::Msg;
-use super::{fmt_duration, ConnectString, SessionConfig};
-use crate::exit;
+use super::{fmt_duration, ConnectString, Error, SessionConfig};
 
 /// Resolve every host of the connect string, on a helper thread so a slow resolver cannot
 /// outlast the connect deadline.
-pub(super) fn resolve(
-    cs: &ConnectString,
-    deadline: Instant,
-) -> Result<Vec<SocketAddr>, exit::Error> {
+pub(super) fn resolve(cs: &ConnectString, deadline: Instant) -> Result<Vec<SocketAddr>, Error> {
     let hosts = cs.hosts.clone();
     let (tx, rx) = mpsc::channel();
     let _ = thread::Builder::new()
@@ -38,12 +34,8 @@ pub(super) fn resolve(
             }
             let _ = tx.send((addrs, failures));
         });
-    let unavailable = |why: String| {
-        exit::Error::new(
-            exit::UNAVAILABLE,
-            format!("cannot connect to ZooKeeper at {cs}: {why}; check the host names in --zk"),
-        )
-    };
+    let unavailable =
+        |why: String| Error::Unresolved(format!("cannot connect to ZooKeeper at {cs}: {why}"));
     let (mut addrs, failures) = rx
         .recv_timeout(deadline.saturating_duration_since(Instant::now()))
         .map_err(|_| unavailable("resolving the host names took too long".into()))?;
@@ -71,7 +63,7 @@ pub(super) fn open(
     hosts: &[SocketAddr],
     deadline: Instant,
     news: Sender<Msg>,
-) -> Result<(ZooKeeper, Arc<Relay>), exit::Error> {
+) -> Result<(ZooKeeper, Arc<Relay>), Error> {
     let c = handshake_any(cfg, hosts, deadline)?;
     let session_id = c.granted.session_id;
     let relay = Relay::new(c, news).map_err(|e| local_failure(cfg, &e.to_string()))?;
@@ -100,19 +92,16 @@ pub(super) fn open(
 }
 
 /// A session was made but the crate's handle could not be set up on it: end it now.
-fn give_back(relay: &Relay, cfg: &SessionConfig, why: &str) -> exit::Error {
+fn give_back(relay: &Relay, cfg: &SessionConfig, why: &str) -> Error {
     relay.close_on_server();
     local_failure(cfg, why)
 }
 
-fn local_failure(cfg: &SessionConfig, why: &str) -> exit::Error {
-    exit::Error::new(
-        exit::FAILURE,
-        format!(
-            "cannot set up the ZooKeeper client for {}: {why}",
-            cfg.connect
-        ),
-    )
+fn local_failure(cfg: &SessionConfig, why: &str) -> Error {
+    Error::Local(format!(
+        "cannot set up the ZooKeeper client for {}: {why}",
+        cfg.connect
+    ))
 }
 
 /// Try the servers in turn until one grants a session or the deadline passes. When every
@@ -122,7 +111,7 @@ fn handshake_any(
     cfg: &SessionConfig,
     hosts: &[SocketAddr],
     deadline: Instant,
-) -> Result<Connected, exit::Error> {
+) -> Result<Connected, Error> {
     let auth = cfg.auth.as_ref().map(|a| a.digest_bytes());
     let hello = Hello {
         timeout_ms: cfg.session_timeout.as_millis().min(i32::MAX as u128) as u32,
@@ -144,13 +133,10 @@ fn handshake_any(
             match handshake::handshake(addr, &hello, per_try.min(left)) {
                 Ok(c) => return Ok(c),
                 Err(AttemptError::AuthFailed) => {
-                    return Err(exit::Error::new(
-                        exit::NO_PERMISSION,
-                        format!(
-                            "adding --auth credentials at {addr}: the server refused them \
-                             (AuthFailed)"
-                        ),
-                    ))
+                    return Err(Error::AuthFailed(format!(
+                        "adding the digest credentials at {addr}: the server refused them \
+                         (AuthFailed)"
+                    )))
                 }
                 Err(e) => {
                     log::debug!("connecting to {addr}: {e}");
@@ -170,7 +156,7 @@ fn handshake_any(
 }
 
 /// The one line for a session that could not be made: what each server did.
-fn unreachable(cfg: &SessionConfig, seen: &[(SocketAddr, AttemptError)]) -> exit::Error {
+fn unreachable(cfg: &SessionConfig, seen: &[(SocketAddr, AttemptError)]) -> Error {
     let what: Vec<String> = if seen.is_empty() {
         vec!["no answer".into()]
     } else {
@@ -188,13 +174,9 @@ fn unreachable(cfg: &SessionConfig, seen: &[(SocketAddr, AttemptError)]) -> exit
     } else {
         format!(" within {}", fmt_duration(cfg.connect_timeout))
     };
-    exit::Error::new(
-        exit::UNAVAILABLE,
-        format!(
-            "cannot connect to ZooKeeper at {}{within}: {}. Is a server running there? \
-             Check --zk (or ZKDEMO_ZK); `zkdemo server` starts a local one",
-            cfg.connect,
-            what.join("; ")
-        ),
-    )
+    Error::Unreachable(format!(
+        "cannot connect to ZooKeeper at {}{within}: {}. Is a server running there?",
+        cfg.connect,
+        what.join("; ")
+    ))
 }

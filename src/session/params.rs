@@ -15,6 +15,8 @@ pub struct ConnectString {
 }
 
 impl ConnectString {
+    /// Parse `host:port[,host:port…][/chroot]` (a port defaults to 2181); the error says what
+    /// is wrong and the expected form.
     pub fn parse(s: &str) -> Result<ConnectString, String> {
         let s = s.trim();
         let (hosts_part, chroot) = match s.find('/') {
@@ -39,11 +41,6 @@ impl ConnectString {
             hosts.push(parse_host_port(part)?);
         }
         Ok(ConnectString { hosts, chroot })
-    }
-
-    /// For clap: the same, with the expected form in the message.
-    pub fn parse_arg(s: &str) -> Result<ConnectString, String> {
-        ConnectString::parse(s)
     }
 
     /// The servers part only, `host:port,host:port`.
@@ -120,16 +117,18 @@ impl fmt::Debug for ConnectString {
     }
 }
 
-/// The ACL given to the nodes zkdemo creates (`--acl`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+/// The ACL given to the nodes a session creates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum AclMode {
-    /// With --auth: all rights for our identity, read for everyone. Without --auth there is no
-    /// identity to grant anything to, so nodes are open.
+    /// With credentials: all rights for our identity (ZooKeeper's CREATOR_ALL_ACL), read for
+    /// everyone. Without credentials there is no identity to grant anything to, so nodes are
+    /// open.
     #[default]
     Creator,
-    /// All rights for our identity, nothing for anyone else (not even read). Needs --auth.
+    /// All rights for our identity, nothing for anyone else (not even read). Needs
+    /// credentials: without them the server refuses the create (InvalidACL).
     Private,
-    /// Anyone may do anything (ZooKeeper's OPEN_ACL_UNSAFE), even with --auth.
+    /// Anyone may do anything (ZooKeeper's OPEN_ACL_UNSAFE), even with credentials.
     Open,
 }
 
@@ -141,7 +140,8 @@ pub struct Auth {
 }
 
 impl Auth {
-    pub fn parse_arg(s: &str) -> Result<Auth, String> {
+    /// Parse `USER:PASSWORD` (both non-empty). The error never shows the value.
+    pub fn parse(s: &str) -> Result<Auth, String> {
         match s.split_once(':') {
             Some((u, p)) if !u.is_empty() && !p.is_empty() => Ok(Auth {
                 user: u.to_owned(),
@@ -155,11 +155,6 @@ impl Auth {
     /// What the digest scheme sends: `user:password`.
     pub fn digest_bytes(&self) -> Vec<u8> {
         format!("{}:{}", self.user, self.password).into_bytes()
-    }
-
-    /// The ACL id of this identity: `user:base64(sha1(user:password))`.
-    pub fn password(&self) -> &str {
-        &self.password
     }
 }
 
@@ -209,26 +204,7 @@ pub fn validate_path(path: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// For clap: a validated znode path.
-pub fn parse_path_arg(s: &str) -> Result<String, String> {
-    validate_path(s)?;
-    Ok(s.to_owned())
-}
-
-/// For clap: the znode of a lock, an election or a config: a validated path other than the
-/// root (the root's children are the whole tree, not a queue).
-pub fn parse_node_path_arg(s: &str) -> Result<String, String> {
-    if s == "/" {
-        return Err(
-            "the root cannot be a lock, an election or a config node: name a node \
-                    under it (e.g. /demo-lock)"
-                .into(),
-        );
-    }
-    parse_path_arg(s)
-}
-
-/// What a session is made from (the global command-line options).
+/// What a session is made from.
 #[derive(Debug, Clone)]
 pub struct SessionConfig {
     pub connect: ConnectString,
@@ -237,18 +213,6 @@ pub struct SessionConfig {
     pub auth: Option<Auth>,
     /// The ACL of the nodes we create.
     pub acl: AclMode,
-}
-
-impl SessionConfig {
-    pub fn from_args(g: &crate::cli::GlobalArgs) -> SessionConfig {
-        SessionConfig {
-            connect: g.zk.clone(),
-            session_timeout: g.session_timeout,
-            connect_timeout: g.connect_timeout,
-            auth: g.auth.clone(),
-            acl: g.acl,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -288,10 +252,10 @@ mod tests {
 
     #[test]
     fn auth_hides_password() {
-        let a = Auth::parse_arg("alice:s3cret").unwrap();
+        let a = Auth::parse("alice:s3cret").unwrap();
         assert!(!format!("{a:?} {a}").contains("s3cret"));
-        let e = Auth::parse_arg("justapassword").unwrap_err();
+        let e = Auth::parse("justapassword").unwrap_err();
         assert!(!e.contains("justapassword"));
-        assert!(Auth::parse_arg(":x").is_err() && Auth::parse_arg("x:").is_err());
+        assert!(Auth::parse(":x").is_err() && Auth::parse("x:").is_err());
     }
 }

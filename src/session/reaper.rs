@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use super::handshake::{self, AttemptError, Hello};
 use super::wire::{self, Granted};
-use super::{fmt_session_id, supervisor, Inner};
+use super::{supervisor, Inner, SessionId};
 
 struct Entry {
     hosts: Vec<SocketAddr>,
@@ -85,7 +85,7 @@ fn run() {
                 Ok(how) => {
                     log::debug!(
                         "given-up session {} {how} ({:?} after it was given up)",
-                        fmt_session_id(e.granted.session_id),
+                        SessionId(e.granted.session_id),
                         e.since.elapsed()
                     );
                     progress = true;
@@ -93,7 +93,7 @@ fn run() {
                 Err(err) => {
                     log::trace!(
                         "closing given-up session {}: {err}",
-                        fmt_session_id(e.granted.session_id)
+                        SessionId(e.granted.session_id)
                     );
                     keep.push(e);
                 }

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use super::handshake::{self, AttemptError, Hello};
 use super::relay::News;
-use super::{fmt_duration, fmt_session_id, reaper, Inner, SessionEvent, WatchEvent};
+use super::{fmt_duration, reaper, Inner, SessionEvent, SessionId, WatchEvent};
 
 pub(super) enum Msg {
     Relay(News),
@@ -133,7 +133,7 @@ fn run(inner: &Inner, rx: Receiver<Msg>) {
                             lose(inner, "the server refused our credentials".into())
                         }
                         Err(e) => {
-                            log::debug!("resuming session {}: {e}", fmt_session_id(inner.id()));
+                            log::debug!("resuming session {}: {e}", SessionId(inner.id()));
                             next_try = Instant::now() + backoff(tries, timeout);
                             tries += 1;
                         }
@@ -177,7 +177,7 @@ fn resume(inner: &Inner) {
     }
     log::info!(
         "session {} reconnected ({})",
-        fmt_session_id(inner.id()),
+        SessionId(inner.id()),
         inner.server_name()
     );
     inner.fire_all_watches(WatchEvent::Reconnected);
@@ -192,7 +192,7 @@ pub(super) fn lose(inner: &Inner, reason: String) {
     }
     inner.relay.give_up();
     reaper::adopt(inner);
-    log::info!("session {} lost: {reason}", fmt_session_id(inner.id()));
+    log::info!("session {} lost: {reason}", SessionId(inner.id()));
     inner.fire_all_watches(WatchEvent::SessionLost);
     inner.notify(SessionEvent::Lost { reason });
 }
