@@ -33,7 +33,7 @@ use clap::{Args, ValueEnum};
 use crate::cli::GlobalArgs;
 use crate::exit::{self, Error};
 use crate::output::Output;
-use crate::server::{Cluster, ClusterSpec, Distribution};
+use crate::server::{self, LocalError};
 use crate::session::{self, ConnectString, CreateMode, Session, ZkError};
 use crate::signals;
 use checks::Checks;
@@ -120,44 +120,41 @@ pub fn run(args: &DemoArgs, g: &GlobalArgs, out: Output, zk_given: bool) -> exit
     };
 
     // The server: the user's, or our own.
-    let cluster = if zk_given {
-        None
-    } else {
-        Distribution::find().map_err(|e| {
-            Error::new(
-                exit::UNAVAILABLE,
-                format!(
-                    "{e}\n(or run the demo against a server you have: zkdemo --zk HOST:PORT demo)"
-                ),
-            )
-        })?;
+    let local = server::local_unless_given(zk_given, TICK_MS, || {
         hub.say(
             "server",
             "starting",
             "starting a local ZooKeeper for the demo…",
             |e| e,
-        );
-        let t = Instant::now();
-        let c = Cluster::start(&ClusterSpec::standalone(TICK_MS))
-            .map_err(|e| Error::failure(format!("cannot start a local ZooKeeper: {e}")))?;
-        hub.connect = ConnectString::parse(&c.connect_string()).map_err(Error::failure)?;
+        )
+    })
+    .map_err(|e| match e {
+        LocalError::NotInstalled(e) => Error::new(
+            exit::UNAVAILABLE,
+            format!("{e}\n(or run the demo against a server you have: zkdemo --zk HOST:PORT demo)"),
+        ),
+        LocalError::CannotStart(e) => {
+            Error::failure(format!("cannot start a local ZooKeeper: {e}"))
+        }
+    })?;
+    if let Some(l) = &local {
+        hub.connect = ConnectString::parse(&l.connect_string()).map_err(Error::failure)?;
         let connect = hub.connect.to_string();
+        let pid = l.pid().unwrap_or(0);
         hub.say(
             "server",
             "started",
             &format!(
-                "local ZooKeeper ready on {connect} in {} (pid {}, stopped at the end)",
-                session::fmt_duration(t.elapsed()),
-                c.pid(0).unwrap_or(0)
+                "local ZooKeeper ready on {connect} in {} (pid {pid}, stopped at the end)",
+                session::fmt_duration(l.startup()),
             ),
             |e| {
                 e.with("connect", connect.clone())
-                    .with("pid", c.pid(0).unwrap_or(0))
+                    .with("pid", pid)
                     .with("tick_ms", TICK_MS)
             },
         );
-        Some(c)
-    };
+    }
 
     let mut own = hub.session()?;
     let base = make_base(&own)?;
@@ -169,7 +166,7 @@ pub fn run(args: &DemoArgs, g: &GlobalArgs, out: Output, zk_given: bool) -> exit
         |e| {
             e.with("base", base.clone())
                 .with("zk", connect.clone())
-                .with("own_server", cluster.is_some())
+                .with("own_server", local.is_some())
         },
     );
 
@@ -225,8 +222,8 @@ pub fn run(args: &DemoArgs, g: &GlobalArgs, out: Output, zk_given: bool) -> exit
             |ev| ev.with("path", base.clone()).with("error", e.to_string()),
         ),
     }
-    if let Some(mut c) = cluster {
-        c.stop_all();
+    if let Some(l) = local {
+        l.stop();
         hub.say("server", "stopped", "local ZooKeeper stopped", |e| e);
     }
 
