@@ -35,7 +35,7 @@ fn main() {
         Command::Inspect(args) => inspect::run(args, g, out),
         Command::Server(args) => server::run(args, &ctx),
         Command::Bench(args) => bench::run(args, g, out),
-        Command::Demo(args) => demo::run(args, g, out, zk_given),
+        Command::Demo(args) => demo::run(args, &ctx),
     };
     let code = match result {
         Ok(code) => code,

@@ -26,7 +26,7 @@ use crate::cli::parse_path;
 use crate::cli::GlobalArgs;
 use crate::exit::{self, Error};
 use crate::output::Output;
-use crate::server::{Cluster, ClusterSpec, Distribution};
+use crate::server::{self, LocalError};
 use crate::session::{ConnectString, Session, SessionConfig};
 use report::{Figure, Report};
 
@@ -143,16 +143,18 @@ pub fn run(args: &BenchArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
     }
     let progress = Progress::new(!g.quiet);
     let mut cfg = g.session_config();
-    let _local = if args.local {
-        Distribution::find().map_err(|e| Error::new(exit::UNAVAILABLE, e))?;
-        progress.show("starting a local ZooKeeper");
-        let c = Cluster::start(&ClusterSpec::standalone(2000))
-            .map_err(|e| Error::new(exit::UNAVAILABLE, format!("cannot start ZooKeeper: {e}")))?;
-        cfg.connect = ConnectString::parse(&c.connect_string()).map_err(Error::usage)?;
-        Some(c)
-    } else {
-        None
-    };
+    let local = server::local_unless_given(!args.local, 2000, || {
+        progress.show("starting a local ZooKeeper")
+    })
+    .map_err(|e| match e {
+        LocalError::NotInstalled(e) => Error::new(exit::UNAVAILABLE, e),
+        LocalError::CannotStart(e) => {
+            Error::new(exit::UNAVAILABLE, format!("cannot start ZooKeeper: {e}"))
+        }
+    })?;
+    if let Some(l) = &local {
+        cfg.connect = ConnectString::parse(&l.connect_string()).map_err(Error::usage)?;
+    }
     let exe = match &args.exe {
         Some(p) => p.clone(),
         None => std::env::current_exe()

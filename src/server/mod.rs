@@ -3,6 +3,7 @@
 
 mod cluster;
 mod dist;
+mod local;
 mod spawn;
 
 use std::path::PathBuf;
@@ -12,6 +13,7 @@ use std::time::Duration;
 
 pub use cluster::{Cluster, ClusterSpec};
 pub use dist::{Distribution, INSTALL_JAVA, INSTALL_ZOOKEEPER};
+pub use local::{local_unless_given, LocalError, LocalServer};
 pub use spawn::{signal, spawn_tied};
 
 use crate::cli::Context;
