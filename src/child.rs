@@ -64,10 +64,7 @@ impl Child {
 
     /// Send `sig` to the whole group (the command and everything it started).
     pub fn signal_group(&self, sig: i32) {
-        // SAFETY: kill(2) with a negative pid addresses the process group; ESRCH is harmless.
-        unsafe {
-            libc::kill(-self.pid, sig);
-        }
+        crate::signals::send(-self.pid, sig);
     }
 
     /// The command itself has exited: stop whatever it left running, in its group or (Linux)
@@ -98,8 +95,7 @@ impl Child {
 
     /// True while anything in the group is alive.
     pub fn group_alive(&self) -> bool {
-        // SAFETY: signal 0 only checks for existence.
-        unsafe { libc::kill(-self.pid, 0) == 0 }
+        crate::signals::send(-self.pid, 0)
     }
 
     /// SIGTERM to the group, then SIGKILL at `kill_at`; returns once the group is gone (or
@@ -113,10 +109,7 @@ impl Child {
     pub fn signal_all(&self, sig: i32) {
         self.signal_group(sig);
         for p in orphans(self.pid) {
-            // SAFETY: kill(2) on a process that is our own child.
-            unsafe {
-                libc::kill(p, sig);
-            }
+            crate::signals::send(p, sig);
         }
     }
 

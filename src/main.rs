@@ -34,7 +34,7 @@ fn main() {
         Command::Config(args) => config::run(args, g, out),
         Command::Inspect(args) => inspect::run(args, g, out),
         Command::Server(args) => server::run(args, &ctx),
-        Command::Bench(args) => bench::run(args, g, out),
+        Command::Bench(args) => bench::run(args, &ctx),
         Command::Demo(args) => demo::run(args, &ctx),
     };
     let code = match result {

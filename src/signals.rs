@@ -77,6 +77,14 @@ pub fn set_child_running(running: bool) {
     CHILD_RUNNING.store(running, Ordering::SeqCst);
 }
 
+/// Send `sig` to the process `pid`, or to the process group `-pid` when negative (kill(2));
+/// `sig` 0 only checks that it exists. False when there is no such process (or group).
+pub fn send(pid: i32, sig: i32) -> bool {
+    // SAFETY: kill(2) takes any pid and signal number; it fails (ESRCH, EINVAL) rather than
+    // misbehaving. Callers pass processes they started and have not reaped.
+    unsafe { libc::kill(pid, sig) == 0 }
+}
+
 /// The exit code for a process stopped by `sig`: 128 + the signal number.
 pub fn exit_code(sig: i32) -> i32 {
     128 + sig

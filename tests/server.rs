@@ -368,7 +368,7 @@ fn server_cli() -> (Proc, serde_json::Value) {
 fn cli_reports_a_server_that_dies() {
     let (mut p, ready) = server_cli();
     let java = ready["servers"][0]["pid"].as_u64().unwrap() as u32;
-    zkdemo::server::signal(java, libc::SIGKILL);
+    zkdemo::signals::send(java as i32, libc::SIGKILL);
     let status = p
         .wait_exit(Duration::from_secs(10))
         .expect("zkdemo did not notice");

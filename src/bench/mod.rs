@@ -23,7 +23,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use crate::cli::parse_path;
-use crate::cli::GlobalArgs;
+use crate::cli::Context;
 use crate::exit::{self, Error};
 use crate::output::Output;
 use crate::server::{self, LocalError};
@@ -129,7 +129,8 @@ impl Ctx {
     }
 }
 
-pub fn run(args: &BenchArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
+pub fn run(args: &BenchArgs, ctx: &Context) -> exit::Result<i32> {
+    let out = ctx.out;
     let want = |w: Which| args.which.contains(&Which::All) || args.which.contains(&w);
     if args.rounds < 2 || args.sets < 2 || args.starts < 1 || args.candidates < 2 {
         return Err(Error::usage(
@@ -141,8 +142,8 @@ pub fn run(args: &BenchArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
             "--contenders must be at least 2, --watchers at least 1",
         ));
     }
-    let progress = Progress::new(!g.quiet);
-    let mut cfg = g.session_config();
+    let progress = Progress::new(!out.quiet);
+    let mut cfg = ctx.session.clone();
     let local = server::local_unless_given(!args.local, 2000, || {
         progress.show("starting a local ZooKeeper")
     })

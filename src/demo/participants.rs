@@ -207,7 +207,7 @@ impl Hub {
 
     pub(super) fn signal(&self, i: usize, sig: i32) {
         if self.procs[i].exit.is_none() {
-            crate::server::signal(self.procs[i].child.id(), sig);
+            crate::signals::send(self.procs[i].child.id() as i32, sig);
         }
     }
 

@@ -14,7 +14,7 @@ use std::time::Duration;
 pub use cluster::{Cluster, ClusterSpec};
 pub use dist::{Distribution, INSTALL_JAVA, INSTALL_ZOOKEEPER};
 pub use local::{local_unless_given, LocalError, LocalServer};
-pub use spawn::{signal, spawn_tied};
+pub use spawn::spawn_tied;
 
 use crate::cli::Context;
 use crate::exit::{Error, Result};

@@ -68,12 +68,6 @@ fn tie_to_parent(cmd: &mut Command) {
 #[cfg(not(target_os = "linux"))]
 fn tie_to_parent(_cmd: &mut Command) {}
 
-/// Send `sig` to `pid`; false when there is no such process.
-pub fn signal(pid: u32, sig: i32) -> bool {
-    // SAFETY: kill(2) with a pid we spawned (still unreaped, so not reused).
-    unsafe { libc::kill(pid as libc::pid_t, sig) == 0 }
-}
-
 /// After SIGSTOP: wait (up to 2 s) until every thread of `pid` has stopped. kill(2) returns
 /// before a busy multi-threaded process has stopped, and a server that still answers for a few
 /// milliseconds after "pause" makes tests of hung servers flaky.

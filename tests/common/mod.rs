@@ -296,7 +296,7 @@ impl Proc {
 
     /// Send `sig` (libc::SIGINT, …) to the child.
     pub fn signal(&self, sig: i32) {
-        zkdemo::server::signal(self.child.id(), sig);
+        zkdemo::signals::send(self.child.id() as i32, sig);
     }
 
     /// Wait for the child to exit, then for its output to be read to the end.

@@ -4,7 +4,8 @@
 use std::sync::atomic::Ordering;
 
 use super::Cluster;
-use crate::server::spawn::{signal, wait_stopped};
+use crate::server::spawn::wait_stopped;
+use crate::signals::send as signal;
 
 impl Cluster {
     /// Kill server `i` with SIGKILL (a crash: no goodbye to its peers or clients).
@@ -27,7 +28,7 @@ impl Cluster {
     pub fn pause(&self, i: usize) {
         if let Some(pid) = self.pid(i) {
             self.nodes[i].paused.store(true, Ordering::SeqCst);
-            signal(pid, libc::SIGSTOP);
+            signal(pid as i32, libc::SIGSTOP);
             wait_stopped(pid);
         }
     }
@@ -35,7 +36,7 @@ impl Cluster {
     /// SIGCONT server `i`.
     pub fn resume(&self, i: usize) {
         if let Some(pid) = self.pid(i) {
-            signal(pid, libc::SIGCONT);
+            signal(pid as i32, libc::SIGCONT);
             self.nodes[i].paused.store(false, Ordering::SeqCst);
         }
     }

@@ -9,7 +9,8 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use super::{Cluster, MAIN_CLASS, START_TIMEOUT, STOP_GRACE};
-use crate::server::spawn::{signal, spawn_tied};
+use crate::server::spawn::spawn_tied;
+use crate::signals::send as signal;
 
 impl Cluster {
     /// Stop server `i`: SIGTERM, then SIGKILL if it is still there after a few seconds.
@@ -28,10 +29,10 @@ impl Cluster {
         for &i in which {
             let node = &self.nodes[i];
             if let Some(c) = node.child.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                signal(c.id(), libc::SIGTERM);
+                signal(c.id() as i32, libc::SIGTERM);
                 // A stopped process keeps SIGTERM pending until it runs again.
                 if node.paused.swap(false, Ordering::SeqCst) {
-                    signal(c.id(), libc::SIGCONT);
+                    signal(c.id() as i32, libc::SIGCONT);
                 }
                 children.push((i, c));
             }
@@ -99,7 +100,7 @@ impl Cluster {
             let node = &self.nodes[i];
             if node.paused.load(Ordering::SeqCst) {
                 if let Some(pid) = node.pid() {
-                    signal(pid, libc::SIGCONT);
+                    signal(pid as i32, libc::SIGCONT);
                 }
             }
             self.kill_node(i);
