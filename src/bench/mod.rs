@@ -25,7 +25,6 @@ use clap::{Args, ValueEnum};
 use crate::cli::parse_path;
 use crate::cli::Context;
 use crate::exit::{self, Error};
-use crate::output::Output;
 use crate::server::{self, LocalError};
 use crate::session::{ConnectString, Session, SessionConfig};
 use report::{Figure, Report};
