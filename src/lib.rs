@@ -21,3 +21,4 @@ pub mod queue;
 pub mod server;
 pub mod session;
 pub mod signals;
+pub mod text;
