@@ -22,3 +22,4 @@ pub mod server;
 pub mod session;
 pub mod signals;
 pub mod text;
+pub mod watch;
