@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::exit;
-use crate::text::escape;
+/// The one byte escaper (`crate::text`), under the name config always gave it.
+pub use crate::text::escape;
 
 /// The largest document zkdemo writes. ZooKeeper's default `jute.maxbuffer` is 1 MiB for the
 /// whole request, and the crate answers an oversized write with ConnectionLoss rather than an
