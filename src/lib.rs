@@ -22,3 +22,5 @@ pub mod queue;
 pub mod server;
 pub mod session;
 pub mod signals;
+pub mod text;
+pub mod watch;

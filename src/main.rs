@@ -31,8 +31,8 @@ fn main() {
     let result = match &cli.command {
         Command::Lock(args) => lock::run(args, &ctx),
         Command::Elect(args) => elect::run(args, &ctx),
-        Command::Config(args) => config::run(args, g, out),
-        Command::Inspect(args) => inspect::run(args, g, out),
+        Command::Config(args) => config::run(args, &ctx),
+        Command::Inspect(args) => inspect::run(args, &ctx),
         Command::Server(args) => server::run(args, &ctx),
         Command::Bench(args) => bench::run(args, &ctx),
         Command::Demo(args) => demo::run(args, &ctx),

@@ -1,12 +1,14 @@
 //! Config propagation: one setter writes through `config::set::apply` (the read and
-//! compare-and-set of `zkdemo config set`); W watchers, each its own session and thread, do
-//! what `zkdemo config watch` does: read with a data watch, and read again (re-arming it) each
-//! time it fires. A sample is the setter's acknowledgement → the last watcher's read of that
-//! version. Versions a watcher never read (two writes between its reads) are counted as missed.
+//! compare-and-set of `zkdemo config set`); W watchers, each its own session and thread, run
+//! what `zkdemo config watch` runs: the `watch::DataWatch` recipe on an inbox of their own
+//! (`crate::inbox`), reading again each time a watch fires. A sample is the setter's
+//! acknowledgement → the last watcher's read of that version. Versions a watcher never read (two
+//! writes between its reads) are counted as missed.
 //!
-//! A second figure, `notified`, stops the clock when the last watcher's watch *fires* (in the
-//! session layer's callback, before the read): what the server and the crate's event delivery
-//! cost alone, and so the least any watcher that must read the new data could achieve.
+//! A second figure, `notified`, stops the clock when the last watcher is *woken* by its watch's
+//! firing (the wake out of its inbox, before the read): what the server, the crate's event
+//! delivery and the hand-over to the watcher's thread cost, and so the least any watcher that
+//! must read the new data could achieve.
 //!
 //! A third, `all read at once`, has no set and no watch: every watcher is told at one instant
 //! to read the node (a plain get_data through the same session layer), and the clock stops at
@@ -14,7 +16,7 @@
 //! propagation can cost when each watcher must read after its notification.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -24,67 +26,71 @@ use super::stats::ms;
 use super::{p50_p99, stalled, Ctx};
 use crate::config::set::{apply, Edit};
 use crate::exit::{self, Error};
-use crate::session::{Session, WatchEvent};
+use crate::inbox::{self, Inbox, Wake, Waker};
+use crate::session::{Session, SessionEvent};
+use crate::watch::DataWatch;
 
 const STALL: Duration = Duration::from_secs(30);
 
-enum Msg {
-    Fired(WatchEvent, Instant),
-    /// Read the node now (no watch) and say when the answer came.
-    Read(Sender<Instant>),
-    Stop,
-}
+/// What the bench tells a watcher, as timer tokens in its inbox: read the node now (no watch)
+/// and say when the answer came; stop.
+const READ_NOW: u64 = 1;
+const STOP: u64 = 2;
 
 /// What a watcher tells the setter: which watcher, the version it read, when the read
-/// returned, and when the watch that led to the read fired (None for the first read).
+/// returned, and when the firing that led to the read woke it (None for the first read).
 type Seen = (usize, i32, Instant, Option<Instant>);
 
-fn watcher(
+/// One watcher's ends: its session (events into `rx`), its inbox, where it says what it read
+/// and when its plain reads returned.
+struct Watcher {
     i: usize,
     s: Session,
-    path: String,
-    tx: Sender<Msg>,
-    rx: Receiver<Msg>,
+    tx: Waker,
+    rx: Inbox,
     seen: Sender<Seen>,
+    read: Sender<Instant>,
     missed: Arc<AtomicUsize>,
-) {
-    let mut last: Option<i32> = None;
-    let mut fired: Option<Instant> = None;
+}
+
+fn watcher(w: Watcher, path: String) {
+    let mut node = DataWatch::new(&path);
+    let mut woken: Option<Instant> = None;
     loop {
-        let fire = tx.clone();
-        match s.watch_data(&path, move |ev| {
-            let _ = fire.send(Msg::Fired(ev, Instant::now()));
-        }) {
-            Ok((_, stat)) => {
+        match node.refresh(&w.s, &w.tx) {
+            Ok(Some(u)) => {
                 let at = Instant::now();
-                if let Some(l) = last {
-                    if stat.version > l + 1 {
-                        missed.fetch_add((stat.version - l - 1) as usize, Ordering::Relaxed);
+                if let (Some(Some(was)), Some(now)) = (&u.was, &u.now) {
+                    if now.stat.czxid == was.stat.czxid && now.stat.version > was.stat.version + 1 {
+                        let n = now.stat.version - was.stat.version - 1;
+                        w.missed.fetch_add(n as usize, Ordering::Relaxed);
                     }
                 }
-                if last != Some(stat.version) {
-                    last = Some(stat.version);
-                    let _ = seen.send((i, stat.version, at, fired));
+                if let Some(now) = &u.now {
+                    let _ = w.seen.send((w.i, now.stat.version, at, woken));
                 }
             }
-            Err(e) => log::warn!("config bench: watcher {i}: {e}"),
+            Ok(None) => {}
+            Err(e) => log::warn!("config bench: watcher {}: {e}", w.i),
         }
-        // Until the watch fires: the armed watch stays armed through plain reads.
+        // Until the recipe wants a read: its watch stays armed through plain reads.
         loop {
-            match rx.recv() {
-                Ok(Msg::Fired(WatchEvent::SessionLost, _)) | Ok(Msg::Stop) | Err(_) => {
-                    s.close();
+            match w.rx.recv() {
+                Ok(Wake::Timer(STOP)) | Ok(Wake::Session(SessionEvent::Lost { .. })) | Err(_) => {
+                    w.s.close();
                     return;
                 }
-                Ok(Msg::Fired(_, at)) => {
-                    fired = Some(at);
-                    break;
-                }
-                Ok(Msg::Read(done)) => {
-                    if let Err(e) = s.get_data(&path) {
-                        log::warn!("config bench: watcher {i}: {e}");
+                Ok(Wake::Timer(READ_NOW)) => {
+                    if let Err(e) = w.s.get_data(&path) {
+                        log::warn!("config bench: watcher {}: {e}", w.i);
                     }
-                    let _ = done.send(Instant::now());
+                    let _ = w.read.send(Instant::now());
+                }
+                Ok(wake) => {
+                    if node.on_wake(&wake) {
+                        woken = Some(Instant::now());
+                        break;
+                    }
                 }
             }
         }
@@ -102,12 +108,14 @@ pub fn run(ctx: &Ctx, watchers: usize, sets: usize) -> exit::Result<Vec<Figure>>
     )?;
     let missed = Arc::new(AtomicUsize::new(0));
     let (seen_tx, seen_rx) = mpsc::channel::<Seen>();
-    let mut stops = Vec::new();
+    let (read_tx, read_rx) = mpsc::channel::<Instant>();
+    let mut controls = Vec::new();
     let mut threads = Vec::new();
     let what = format!("config, {watchers} watchers: connecting");
     for i in 0..watchers {
         ctx.progress.step(&what, i, watchers);
-        let s = Session::connect(&ctx.cfg, |_| {}).map_err(|e| {
+        let (tx, rx) = inbox::pair();
+        let s = inbox::connect(&ctx.cfg, &tx).map_err(|e| {
             let e = crate::exit::Error::from(e);
             Error::new(
                 e.code,
@@ -121,14 +129,22 @@ pub fn run(ctx: &Ctx, watchers: usize, sets: usize) -> exit::Result<Vec<Figure>>
                 ),
             )
         })?;
-        let (tx, rx) = mpsc::channel();
-        stops.push(tx.clone());
-        let (path, seen, missed) = (path.clone(), seen_tx.clone(), missed.clone());
+        controls.push(tx.untagged());
+        let w = Watcher {
+            i,
+            s,
+            tx,
+            rx,
+            seen: seen_tx.clone(),
+            read: read_tx.clone(),
+            missed: missed.clone(),
+        };
+        let path = path.clone();
         threads.push(
             thread::Builder::new()
                 .name("bench-watcher".into())
                 .stack_size(128 * 1024)
-                .spawn(move || watcher(i, s, path, tx, rx, seen, missed))
+                .spawn(move || watcher(w, path))
                 .map_err(|e| Error::new(exit::FAILURE, format!("config bench: {e}")))?,
         );
     }
@@ -186,22 +202,21 @@ pub fn run(ctx: &Ctx, watchers: usize, sets: usize) -> exit::Result<Vec<Figure>>
     let what = format!("config, {watchers} watchers reading at once");
     for i in 0..sets {
         ctx.progress.step(&what, i, sets);
-        let (done_tx, done_rx) = mpsc::channel();
         let asked = Instant::now();
-        for s in &stops {
-            let _ = s.send(Msg::Read(done_tx.clone()));
+        for c in &controls {
+            let _ = c.send(Wake::Timer(READ_NOW));
         }
         let mut last = asked;
         for _ in 0..watchers {
-            let t = done_rx
+            let t = read_rx
                 .recv_timeout(STALL)
                 .map_err(|_| stalled("config bench: reads", STALL))?;
             last = last.max(t);
         }
         at_once.push(ms(last - asked));
     }
-    for s in &stops {
-        let _ = s.send(Msg::Stop);
+    for c in &controls {
+        let _ = c.send(Wake::Timer(STOP));
     }
     for t in threads {
         let _ = t.join();

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::exit;
+/// The one byte escaper (`crate::text`), under the name config always gave it.
+pub use crate::text::escape;
 
 /// The largest document zkdemo writes. ZooKeeper's default `jute.maxbuffer` is 1 MiB for the
 /// whole request, and the crate answers an oversized write with ConnectionLoss rather than an
@@ -24,25 +26,12 @@ pub enum Doc {
 }
 
 impl Doc {
-    /// Understand a node's data. Blank lines are skipped; a line without `=`, or with an empty
-    /// key, makes the whole document raw (we cannot rewrite it without losing something).
+    /// Understand a node's data (the grammar is `pairs`); anything else is kept raw.
     pub fn parse(data: &[u8]) -> Doc {
-        let Ok(text) = std::str::from_utf8(data) else {
-            return Doc::Raw(data.to_vec());
-        };
-        let mut keys = BTreeMap::new();
-        for line in text.split('\n') {
-            if line.is_empty() {
-                continue;
-            }
-            match line.split_once('=') {
-                Some((k, v)) if !k.is_empty() => {
-                    keys.insert(k.to_owned(), v.to_owned());
-                }
-                _ => return Doc::Raw(data.to_vec()),
-            }
+        match pairs(data) {
+            Some(p) => Doc::Keys(p.into_iter().collect()),
+            None => Doc::Raw(data.to_vec()),
         }
-        Doc::Keys(keys)
     }
 
     /// The bytes zkdemo writes: keys sorted, one `key=value` line each.
@@ -87,19 +76,24 @@ impl Doc {
     }
 }
 
-/// Bytes as readable text: valid UTF-8 stays as it is except control characters, quotes and
-/// backslashes (escaped as Rust does); invalid bytes become `\xNN`.
-pub fn escape(data: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in data.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            out.extend(c.escape_debug());
+/// The one `key=value` grammar (`config` and `inspect` alike): UTF-8 lines split at `\n`,
+/// each `key=value` split at its first `=`, taken as they are (no trimming, no comments).
+/// Blank lines are skipped; a line without `=`, or with an empty key, makes the data not a
+/// document (None: we cannot rewrite it without losing something). The pairs come in the
+/// order of the data; a key given twice keeps its last value in a `Doc`.
+pub fn pairs(data: &[u8]) -> Option<Vec<(String, String)>> {
+    let text = std::str::from_utf8(data).ok()?;
+    let mut out = Vec::new();
+    for line in text.split('\n') {
+        if line.is_empty() {
+            continue;
         }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
+        match line.split_once('=') {
+            Some((k, v)) if !k.is_empty() => out.push((k.to_owned(), v.to_owned())),
+            _ => return None,
         }
     }
-    out
+    Some(out)
 }
 
 /// A key as given on the command line or an input line: non-empty, no `=`, no newline.

@@ -4,8 +4,8 @@
 //!   being deleted and created again, a server restart and a session expiry (`watch.rs`).
 //! - `set`, `unset` merge into the document with a compare-and-set on the node's version, so
 //!   concurrent updaters never lose each other's keys; `set` without pairs is the interactive
-//!   updater reading stdin (`set.rs`).
-//! - `get` prints the document or one key.
+//!   updater reading stdin (`set.rs`, `interactive.rs`).
+//! - `get` prints the document or one key (`get.rs`).
 //!
 //! Exit codes (besides the global ones, 69 for an unreachable server, 77 for NoAuth):
 //! - 2 (`USAGE`): a bad key or `key=value` pair, or a bad path; nothing was sent.
@@ -15,15 +15,18 @@
 //! - 75 (`CONFLICT`): `--expect-version V` and the node is not at version V (or is missing).
 
 pub mod doc;
+mod exec;
+pub mod get;
+mod interactive;
 pub mod set;
 pub mod watch;
 
 use clap::{Args, Subcommand};
 
 use crate::cli::parse_path;
-use crate::cli::GlobalArgs;
+use crate::cli::Context;
 use crate::exit;
-use crate::output::Output;
+use crate::session::{Session, SessionConfig};
 
 /// Watch, set, get and unset a live configuration (a znode of key=value lines).
 #[derive(Debug, Args)]
@@ -70,7 +73,7 @@ pub enum ConfigCommand {
     Watch(watch::WatchArgs),
     Set(set::SetArgs),
     Unset(set::UnsetArgs),
-    Get(set::GetArgs),
+    Get(get::GetArgs),
 }
 
 /// A name is one path segment under /configs.
@@ -82,14 +85,28 @@ fn parse_name(s: &str) -> Result<String, String> {
     Ok(s.to_owned())
 }
 
-pub fn run(args: &ConfigArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
+pub fn run(args: &ConfigArgs, ctx: &Context) -> exit::Result<i32> {
+    let (cfg, out) = (&ctx.session, ctx.out);
     let path = args.node();
     match &args.command {
-        ConfigCommand::Watch(a) => watch::run(a, &path, g, out),
-        ConfigCommand::Set(a) => set::run_set(a, &path, g, out),
-        ConfigCommand::Unset(a) => set::run_unset(a, &path, g, out),
-        ConfigCommand::Get(a) => set::run_get(a, &path, g, out),
+        ConfigCommand::Watch(a) => watch::run(a, &path, cfg, out),
+        ConfigCommand::Set(a) => set::run_set(a, &path, cfg, out),
+        ConfigCommand::Unset(a) => set::run_unset(a, &path, cfg, out),
+        ConfigCommand::Get(a) => get::run_get(a, &path, cfg, out),
     }
+}
+
+/// A session for one command (no events wanted: `set`, `unset`, `get` end on their own).
+fn connect(cfg: &SessionConfig) -> exit::Result<Session> {
+    Ok(Session::connect(cfg, |_| {})?)
+}
+
+/// A `NOT_FOUND` names the node.
+fn with_path(mut e: exit::Error, path: &str) -> exit::Error {
+    if e.code == exit::NOT_FOUND {
+        e.message = format!("{path}: {}", e.message);
+    }
+    e
 }
 
 #[cfg(test)]

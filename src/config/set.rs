@@ -4,18 +4,16 @@
 //! answers the other BadVersion, which then reads again and merges into the winner's document.
 //! So no key is ever lost, without any lock.
 
-use std::io::{BufRead, Write};
 use std::time::Duration;
 
 use clap::Args;
 use rand::Rng;
 
 use super::doc::{self, Doc};
-use super::watch::snapshot_event;
-use crate::cli::GlobalArgs;
+use super::{connect, with_path};
 use crate::exit;
 use crate::output::{Event, Output};
-use crate::session::{self, Error, Health, NodeKind, Session};
+use crate::session::{self, Error, Health, NodeKind, Session, SessionConfig};
 
 /// Merge key=value pairs into the config in one write (or, with no pairs, read them from stdin).
 #[derive(Debug, Args)]
@@ -64,20 +62,6 @@ pub struct UnsetArgs {
     /// Write only if the node is at version V now (exit code 75 otherwise).
     #[arg(long, value_name = "V")]
     pub expect_version: Option<i32>,
-}
-
-/// Print the config, or the value of one key.
-#[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  \
-zkdemo config get              # key=value lines\n  \
-zkdemo config get color        # the value alone, for scripts: $(zkdemo config get color)\n  \
-zkdemo --json config get       # version, mzxid and the data as an object\n\n\
-Exit codes: 3 when the node or the key does not exist, 65 when a key is asked of data that \
-is not key=value.")]
-pub struct GetArgs {
-    /// Print only this key's value.
-    #[arg(value_name = "KEY")]
-    pub key: Option<String>,
 }
 
 /// One change to the document.
@@ -251,11 +235,11 @@ pub fn apply(s: &Session, path: &str, edit: &Edit, expect: Option<i32>) -> exit:
                             created: false,
                         })
                     }
-                    Err(e) if e == session::Error::BadVersion && expect.is_some() => {
+                    Err(e) if (e == session::Error::BadVersion) && expect.is_some() => {
                         return Err(conflict("changed meanwhile"))
                     }
                     // Someone wrote (or deleted) between our read and our write: read again.
-                    Err(Error::BadVersion | Error::NoNode) => continue,
+                    Err(session::Error::BadVersion | session::Error::NoNode) => continue,
                     // Applied or not, reading again tells (the edit is idempotent).
                     Err(e) if e.is_connection() && expect.is_none() => {
                         wait_for_contact(s, &e, &format!("writing {path}"))?;
@@ -317,7 +301,7 @@ fn write_error(e: &Error, path: &str) -> exit::Error {
     }
 }
 
-fn set_event(path: &str, w: &Written) -> Event {
+pub(super) fn set_event(path: &str, w: &Written) -> Event {
     let mut ev = Event::new("set")
         .with("path", path)
         .with("version", w.version)
@@ -334,11 +318,7 @@ fn set_event(path: &str, w: &Written) -> Event {
     ev.text(text)
 }
 
-fn connect(g: &GlobalArgs) -> exit::Result<Session> {
-    Ok(Session::connect(&g.session_config(), |_| {})?)
-}
-
-pub fn run_set(a: &SetArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
+pub fn run_set(a: &SetArgs, path: &str, cfg: &SessionConfig, out: Output) -> exit::Result<i32> {
     let edit = match (&a.raw, a.pairs.is_empty()) {
         (Some(raw), _) => Edit::Raw(raw.clone().into_bytes()),
         (None, true) if a.expect_version.is_some() => {
@@ -346,7 +326,7 @@ pub fn run_set(a: &SetArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::Re
                 "--expect-version needs KEY=VALUE pairs or --raw (not the interactive updater)",
             ))
         }
-        (None, true) => return interactive(path, g, out),
+        (None, true) => return super::interactive::run(path, cfg, out),
         (None, false) => {
             let pairs = a
                 .pairs
@@ -359,8 +339,8 @@ pub fn run_set(a: &SetArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::Re
     };
     // The pairs (or the raw text) alone too large: refuse before even connecting.
     doc::check_size(edit_len(&edit))?;
-    let mut s = connect(g)?;
-    let w = apply_surviving(&mut s, || connect(g), path, &edit, a.expect_version)?;
+    let mut s = connect(cfg)?;
+    let w = apply_surviving(&mut s, || connect(cfg), path, &edit, a.expect_version)?;
     out.emit(&set_event(path, &w));
     s.close();
     Ok(exit::OK)
@@ -374,144 +354,16 @@ fn edit_len(e: &Edit) -> usize {
     }
 }
 
-pub fn run_unset(a: &UnsetArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
+pub fn run_unset(a: &UnsetArgs, path: &str, cfg: &SessionConfig, out: Output) -> exit::Result<i32> {
     for k in &a.keys {
         doc::check_key(k).map_err(|e| exit::Error::usage(format!("{e}; nothing was sent")))?;
     }
-    let mut s = connect(g)?;
+    let mut s = connect(cfg)?;
     let edit = Edit::Unset(a.keys.clone());
-    let w = apply_surviving(&mut s, || connect(g), path, &edit, a.expect_version)
+    let w = apply_surviving(&mut s, || connect(cfg), path, &edit, a.expect_version)
         .map_err(|e| with_path(e, path))?;
     out.emit(&set_event(path, &w));
     s.close();
-    Ok(exit::OK)
-}
-
-pub fn run_get(a: &GetArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
-    if let Some(k) = &a.key {
-        doc::check_key(k).map_err(exit::Error::usage)?;
-    }
-    let s = connect(g)?;
-    let (data, stat) = s
-        .get_data(path)
-        .map_err(|e| e.to_exit(&format!("reading {path}")))?;
-    s.close();
-    let d = Doc::parse(&data);
-    match &a.key {
-        None => {
-            if out.json {
-                out.emit(&snapshot_event(path, &d, stat.version, stat.mzxid));
-            } else if !out.quiet {
-                for line in d.to_lines() {
-                    crate::output::print(&format!("{line}\n"));
-                }
-            }
-        }
-        Some(k) => {
-            let Doc::Keys(keys) = &d else {
-                return Err(exit::Error::new(
-                    exit::DATA,
-                    format!("{path} holds data that is not key=value lines"),
-                ));
-            };
-            let Some(v) = keys.get(k) else {
-                return Err(exit::Error::new(
-                    exit::NOT_FOUND,
-                    format!("{path} has no key {k:?}"),
-                ));
-            };
-            out.emit(
-                &Event::new("value")
-                    .with("path", path)
-                    .with("key", k.as_str())
-                    .with("value", v.as_str())
-                    .with("version", stat.version)
-                    .text(v.clone()),
-            );
-        }
-    }
-    Ok(exit::OK)
-}
-
-fn with_path(mut e: exit::Error, path: &str) -> exit::Error {
-    if e.code == exit::NOT_FOUND {
-        e.message = format!("{path}: {}", e.message);
-    }
-    e
-}
-
-/// One line of interactive input.
-fn parse_line(line: &str) -> Result<Edit, String> {
-    if let Some(rest) = line.strip_prefix("unset ") {
-        let keys: Vec<String> = rest.split_whitespace().map(str::to_owned).collect();
-        if keys.is_empty() {
-            return Err("unset what? (write `unset KEY [KEY…]`)".into());
-        }
-        for k in &keys {
-            doc::check_key(k)?;
-        }
-        return Ok(Edit::Unset(keys));
-    }
-    let pair = doc::parse_pair(line).map_err(|e| format!("{e} (write key=value, or unset KEY)"))?;
-    Ok(Edit::Merge(vec![pair]))
-}
-
-/// The seed's interactive updater: a line in, a write out, an answer back.
-fn interactive(path: &str, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
-    // SAFETY: isatty only inspects the descriptor.
-    // Not under --json: stdout must stay one JSON object per line.
-    let prompt = unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 && !out.json;
-    let mut session = connect(g)?;
-    let stdin = std::io::stdin();
-    let mut input = stdin.lock();
-    let mut buf = Vec::new();
-    let mut lineno = 0u64;
-    loop {
-        if prompt {
-            print!("> ");
-            let _ = std::io::stdout().flush();
-        }
-        buf.clear();
-        match input.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                return Err(exit::Error::failure(format!("reading stdin: {e}")));
-            }
-        }
-        lineno += 1;
-        if buf.ends_with(b"\n") {
-            buf.pop();
-            if buf.ends_with(b"\r") {
-                buf.pop();
-            }
-        }
-        let answer = match std::str::from_utf8(&buf) {
-            Err(_) => Err(exit::Error::usage("the line is not UTF-8")),
-            Ok(l) if l.trim().is_empty() => continue,
-            Ok(l) => parse_line(l).map_err(exit::Error::usage),
-        }
-        .and_then(|edit| {
-            // A session lost earlier (a long server outage) is replaced for this line.
-            apply_surviving(&mut session, || connect(g), path, &edit, None)
-                .map_err(|e| with_path(e, path))
-        });
-        match answer {
-            Ok(w) => out.emit(&set_event(path, &w)),
-            Err(e) => {
-                if out.json {
-                    out.emit(
-                        &Event::new("error")
-                            .with("line", lineno)
-                            .with("code", e.code)
-                            .with("message", e.message.clone()),
-                    );
-                }
-                eprintln!("zkdemo: line {lineno}: {e}");
-            }
-        }
-    }
-    session.close();
     Ok(exit::OK)
 }
 
@@ -541,20 +393,5 @@ mod tests {
         assert_eq!(r.apply(Some(b"\xff")).unwrap().unwrap(), b"anything");
         let big = Edit::Merge(vec![("k".into(), "x".repeat(doc::MAX_BYTES))]);
         assert_eq!(big.apply(None).unwrap_err().code, exit::DATA);
-    }
-
-    #[test]
-    fn lines() {
-        assert_eq!(
-            parse_line("a=hello world").unwrap(),
-            Edit::Merge(vec![("a".into(), "hello world".into())])
-        );
-        assert_eq!(
-            parse_line("unset a b").unwrap(),
-            Edit::Unset(vec!["a".into(), "b".into()])
-        );
-        assert!(parse_line("unset ").is_err());
-        assert!(parse_line("just words").is_err());
-        assert!(parse_line("=x").is_err());
     }
 }

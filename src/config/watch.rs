@@ -1,30 +1,31 @@
 //! `config watch`: print the config, then every change, at once and without polling.
 //!
-//! One loop thread owns the session and reads one channel: watch firings, session events and
-//! signals all arrive there (callbacks only forward; DESIGN.md §2.5). ZooKeeper watches fire
-//! once, so every read arms the next watch: `get_data_w` while the node exists, `exists_w`
-//! while it does not. Between a firing and the re-read more writes can land, so we always
-//! read the latest state and compare it with what we printed by `mzxid` (a `version` restarts
-//! when the node is deleted and created again); a version that jumped by more than one is
-//! reported as `missed` instead of pretending we saw every step.
+//! One loop thread owns the session and reads one inbox (`crate::inbox`): watch firings,
+//! session events and signals all arrive there (callbacks only forward; DESIGN.md §2.5). The
+//! node is kept by the `watch::DataWatch` recipe: it reads, arms the next watch (a data watch
+//! while the node exists, an existence watch while it does not), and reports a state only when
+//! it changed by `mzxid` (a `version` restarts when the node is deleted and created again), never
+//! one older than what we printed. Between a firing and the re-read more writes can land; a
+//! version that jumped by more than one is reported as `missed` instead of pretending we saw
+//! every step.
 //!
 //! A reconnect of the same session fires every watch with `Reconnected` (the server forgot
 //! them): we re-read. A lost session (expiry) is replaced by a new one, then re-read.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
 use clap::Args;
 
 use super::doc::{Changes, Doc};
-use crate::cli::GlobalArgs;
+use super::exec::run_exec;
 use crate::exit;
+use crate::inbox::{self, Inbox, Wake, Waker};
 use crate::output::{Event, Output};
-use crate::session::{self, NodeStat, Session, SessionEvent, WatchEvent};
+use crate::session::{self, Session, SessionConfig, SessionEvent};
 use crate::signals;
+use crate::watch::{DataWatch, Node, Update};
 
 /// Print the config and then every change (version; keys added, changed, removed).
 #[derive(Debug, Args)]
@@ -54,24 +55,6 @@ pub struct WatchArgs {
     pub exec: Option<String>,
 }
 
-/// What the loop thread hears. Session and watch messages carry the generation of the session
-/// they came from, so a late one from a replaced session is ignored.
-enum Msg {
-    Watch(u64, WatchEvent),
-    Session(u64, SessionEvent),
-    Signal(i32),
-}
-
-/// The state last printed.
-#[derive(Debug, Clone)]
-struct Seen {
-    czxid: i64,
-    mzxid: i64,
-    version: i32,
-    doc: Doc,
-    data: Vec<u8>,
-}
-
 /// The `config` event for a node read at `stat` (also what `config get --json` prints).
 pub fn snapshot_event(path: &str, doc: &Doc, version: i32, mzxid: i64) -> Event {
     Event::new("config")
@@ -90,140 +73,89 @@ struct Watcher<'a> {
     path: &'a str,
     out: Output,
     args: &'a WatchArgs,
-    /// None before the first read; Some(None) while the node does not exist.
-    last: Option<Option<Seen>>,
+    node: DataWatch,
     changes: u64,
 }
 
 impl Watcher<'_> {
-    /// Read the node and arm the next watch; print what changed since the last read.
-    fn read(&mut self, s: &Session, gen: u64, tx: &Sender<Msg>) -> session::Result<()> {
-        let watch = || {
-            let tx = tx.clone();
-            move |ev| {
-                let _ = tx.send(Msg::Watch(gen, ev));
-            }
-        };
-        loop {
-            match s.watch_data(self.path, watch()) {
-                Ok((data, stat)) => {
-                    self.saw(Some((data, stat)));
-                    return Ok(());
-                }
-                Err(session::Error::NoNode) => {
-                    match s.watch_exists(self.path, watch())? {
-                        None => {
-                            self.saw(None);
-                            return Ok(());
-                        }
-                        // Created between the two calls: read it (its exists watch stays armed
-                        // and at worst costs one more read that prints nothing).
-                        Some(_) => continue,
-                    }
-                }
-                Err(e) => return Err(e),
-            }
-        }
-    }
-
-    fn saw(&mut self, now: Option<(Vec<u8>, NodeStat)>) {
-        let now = now.map(|(data, stat)| Seen {
-            czxid: stat.czxid,
-            mzxid: stat.mzxid,
-            version: stat.version,
-            doc: Doc::parse(&data),
-            data,
-        });
-        let Some(last) = self.last.take() else {
+    /// Print what the recipe saw change.
+    fn saw(&mut self, Update { was, now }: Update<Option<Node>>) {
+        let Some(last) = was else {
             self.print_initial(&now);
-            self.last = Some(now);
             return;
         };
         match (&last, &now) {
             (None, None) => {}
-            (Some(l), Some(n)) if l.mzxid == n.mzxid => {}
-            // Older than what we printed: a new session (after an expiry) may land on a
-            // follower that is behind. Never print the past; the armed watch fires when that
-            // server catches up.
-            (Some(l), Some(n)) if l.czxid == n.czxid && n.mzxid < l.mzxid => {
-                log::debug!(
-                    "read version {} of {} after version {}: the server is behind; waiting",
-                    n.version,
-                    self.path,
-                    l.version
-                );
-                self.last = Some(last);
-                return;
-            }
             (Some(l), None) => {
+                let old = Doc::parse(&l.data);
                 self.out.emit(
                     &Event::new("config")
                         .with("path", self.path)
                         .with("exists", false)
-                        .with("changes", changes_json(Some(&l.doc), None))
+                        .with("changes", changes_json(Some(&old), None))
                         .text(format!(
                             "{} deleted (it was at version {})",
-                            self.path, l.version
+                            self.path, l.stat.version
                         )),
                 );
                 self.changed(None);
             }
             (_, Some(n)) => {
-                let same_node = last.as_ref().is_some_and(|l| l.czxid == n.czxid);
+                let same_node = last.as_ref().is_some_and(|l| l.stat.czxid == n.stat.czxid);
                 // Versions between the last one printed and this one; for a node created
                 // anew, its versions before this one.
                 let missed = match &last {
-                    Some(l) if same_node => n.version - l.version - 1,
-                    _ => n.version,
+                    Some(l) if same_node => n.stat.version - l.stat.version - 1,
+                    _ => n.stat.version,
                 };
                 if missed > 0 {
                     let from = if same_node {
-                        last.as_ref().map(|l| l.version)
+                        last.as_ref().map(|l| l.stat.version)
                     } else {
                         None
                     };
                     let mut ev = Event::new("missed")
                         .with("path", self.path)
                         .with("count", missed)
-                        .with("version", n.version);
+                        .with("version", n.stat.version);
                     if let Some(f) = from {
                         ev = ev.with("from", f);
                     }
                     self.out.emit(&ev.text(format!(
                         "missed {missed} version(s) of {} before version {} (they changed \
                          faster than we could read)",
-                        self.path, n.version
+                        self.path, n.stat.version
                     )));
                 }
-                let old = last.as_ref().map(|l| &l.doc);
+                let old = last.as_ref().map(|l| Doc::parse(&l.data));
+                let doc = Doc::parse(&n.data);
                 let what = match (&last, same_node) {
                     (None, _) => "created",
                     (Some(_), false) => "deleted and created again",
                     (Some(_), true) => "changed",
                 };
-                let summary = match (old, &n.doc) {
+                let summary = match (&old, &doc) {
                     (Some(Doc::Keys(o)), Doc::Keys(k)) => Changes::between(o, k).summary(),
                     (None, Doc::Keys(k)) => Changes::between(&Default::default(), k).summary(),
                     _ => "data replaced".into(),
                 };
                 self.out.emit(
-                    &snapshot_event(self.path, &n.doc, n.version, n.mzxid)
-                        .with("changes", changes_json(old, Some(&n.doc)))
+                    &snapshot_event(self.path, &doc, n.stat.version, n.stat.mzxid)
+                        .with("changes", changes_json(old.as_ref(), Some(&doc)))
                         .with("kind", what)
                         .text(format!(
                             "{} version {} ({what}): {summary}{}",
                             self.path,
-                            n.version,
-                            indented(&n.doc)
+                            n.stat.version,
+                            indented(&doc)
                         )),
                 );
                 self.changed(Some(n));
             }
         }
-        self.last = Some(now);
     }
 
-    fn print_initial(&self, now: &Option<Seen>) {
+    fn print_initial(&self, now: &Option<Node>) {
         match now {
             None => self.out.emit(
                 &Event::new("config")
@@ -235,21 +167,24 @@ impl Watcher<'_> {
                         self.path
                     )),
             ),
-            Some(n) => self.out.emit(
-                &snapshot_event(self.path, &n.doc, n.version, n.mzxid)
-                    .with("initial", true)
-                    .text(format!(
-                        "{} version {} (mzxid 0x{:x}):{}",
-                        self.path,
-                        n.version,
-                        n.mzxid,
-                        indented(&n.doc)
-                    )),
-            ),
+            Some(n) => {
+                let doc = Doc::parse(&n.data);
+                self.out.emit(
+                    &snapshot_event(self.path, &doc, n.stat.version, n.stat.mzxid)
+                        .with("initial", true)
+                        .text(format!(
+                            "{} version {} (mzxid 0x{:x}):{}",
+                            self.path,
+                            n.stat.version,
+                            n.stat.mzxid,
+                            indented(&doc)
+                        )),
+                )
+            }
         }
     }
 
-    fn changed(&mut self, now: Option<&Seen>) {
+    fn changed(&mut self, now: Option<&Node>) {
         self.changes += 1;
         if let Some(cmd) = &self.args.exec {
             run_exec(cmd, self.path, now, self.out);
@@ -280,70 +215,6 @@ fn changes_json(old: Option<&Doc>, new: Option<&Doc>) -> serde_json::Value {
     }
 }
 
-/// Run the user's command after a change. It gets the document on stdin (written from a
-/// thread of its own, so a command that does not read cannot block us) and the version in
-/// its environment. Its stdout goes to our stderr: our stdout is the event stream.
-fn run_exec(cmd: &str, path: &str, now: Option<&Seen>, out: Output) {
-    let mut c = Command::new("sh");
-    c.arg("-c").arg(cmd).env("ZKDEMO_CONFIG_PATH", path);
-    match now {
-        Some(n) => {
-            c.env("ZKDEMO_CONFIG_VERSION", n.version.to_string())
-                .env("ZKDEMO_CONFIG_MZXID", n.mzxid.to_string())
-                .env("ZKDEMO_CONFIG_EXISTS", "1");
-        }
-        None => {
-            c.env_remove("ZKDEMO_CONFIG_VERSION")
-                .env_remove("ZKDEMO_CONFIG_MZXID")
-                .env("ZKDEMO_CONFIG_EXISTS", "0");
-        }
-    }
-    let stderr = std::io::stderr();
-    let child_out = match std::os::fd::AsFd::as_fd(&stderr).try_clone_to_owned() {
-        Ok(fd) => Stdio::from(fd),
-        Err(_) => Stdio::null(),
-    };
-    c.stdin(Stdio::piped()).stdout(child_out);
-    let version = now.map(|n| n.version);
-    let result = c.spawn().and_then(|mut child| {
-        if let Some(mut stdin) = child.stdin.take() {
-            let data = now.map(|n| n.data.clone()).unwrap_or_default();
-            // A command that exits without reading gives EPIPE here: not our failure.
-            let _ = std::thread::Builder::new()
-                .name("exec-stdin".into())
-                .spawn(move || {
-                    let _ = stdin.write_all(&data);
-                });
-        }
-        child.wait()
-    });
-    let mut ev = Event::new("exec").with("command", cmd);
-    if let Some(v) = version {
-        ev = ev.with("version", v);
-    }
-    let ev = match result {
-        Ok(st) if st.success() => ev.with("ok", true),
-        Ok(st) => ev
-            .with("ok", false)
-            .with("status", st.to_string())
-            .text(format!("--exec command failed ({st}); still watching")),
-        Err(e) => ev
-            .with("ok", false)
-            .with("status", e.to_string())
-            .text(format!(
-                "--exec command could not start ({e}); still watching"
-            )),
-    };
-    out.emit(&ev);
-}
-
-fn connect(g: &GlobalArgs, gen: u64, tx: &Sender<Msg>) -> exit::Result<Session> {
-    let tx = tx.clone();
-    Ok(Session::connect(&g.session_config(), move |ev| {
-        let _ = tx.send(Msg::Session(gen, ev));
-    })?)
-}
-
 fn session_event(state: &str, text: String) -> Event {
     Event::new("session").with("state", state).text(text)
 }
@@ -351,26 +222,26 @@ fn session_event(state: &str, text: String) -> Event {
 /// How long to wait before reading again after a connection error.
 const RETRY: Duration = Duration::from_millis(250);
 
-pub fn run(args: &WatchArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
-    let (tx, rx) = mpsc::channel();
-    let sig_tx = tx.clone();
-    let _sub = signals::subscribe(move |sig| {
-        let _ = sig_tx.send(Msg::Signal(sig));
-    });
-    let mut gen = 0u64;
-    let mut session = connect(g, gen, &tx)?;
+pub fn run(args: &WatchArgs, path: &str, cfg: &SessionConfig, out: Output) -> exit::Result<i32> {
+    let (mut tx, rx, _sub) = inbox::channel();
+    let mut session = inbox::connect(cfg, &tx)?;
     let mut w = Watcher {
         path,
         out,
         args,
-        last: None,
+        node: DataWatch::new(path),
         changes: 0,
     };
     let mut need_read = true;
     loop {
         if need_read {
-            match w.read(&session, gen, &tx) {
-                Ok(()) => need_read = false,
+            match w.node.refresh(&session, &tx) {
+                Ok(update) => {
+                    need_read = false;
+                    if let Some(u) = update {
+                        w.saw(u);
+                    }
+                }
                 // Wait for the session to come back (or be lost), then read again.
                 Err(e) if e.is_connection() => log::debug!("reading {path}: {e}"),
                 Err(e) => return Err(e.to_exit(&format!("watching {path}"))),
@@ -386,57 +257,53 @@ pub fn run(args: &WatchArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::R
             rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
         };
         // Take everything that is pending, so that a burst of firings costs one read.
-        let msgs = match first {
-            Ok(m) => std::iter::once(m).chain(rx.try_iter()).collect::<Vec<_>>(),
+        let wakes = match first {
+            Ok(m) => std::iter::once(m)
+                .chain(std::iter::from_fn(|| rx.try_recv().ok()))
+                .collect::<Vec<_>>(),
             Err(_) => continue,
         };
-        for m in msgs {
-            match m {
-                Msg::Signal(sig) => {
+        for wake in wakes {
+            // A firing of our watch, or a reconnect: read again.
+            need_read |= w.node.on_wake(&wake);
+            match wake {
+                Wake::Signal(sig) => {
                     session.close();
                     return Ok(signals::exit_code(sig));
                 }
-                Msg::Watch(g0, ev) if g0 == gen => {
-                    log::debug!("watch on {path} fired: {ev:?}");
+                Wake::Watch(_, ev) => log::debug!("watch on {path} fired: {ev:?}"),
+                Wake::Session(SessionEvent::Suspended { reason, .. }) => out.emit(&session_event(
+                    "suspended",
+                    format!("connection to ZooKeeper suspended: {reason}; waiting"),
+                )),
+                Wake::Session(SessionEvent::Reconnected) => out.emit(&session_event(
+                    "reconnected",
+                    "reconnected (same session); reading the config again".into(),
+                )),
+                Wake::Session(SessionEvent::Lost { reason }) => {
+                    out.emit(
+                        &session_event(
+                            "lost",
+                            format!("session lost: {reason}; connecting a new one"),
+                        )
+                        .with("reason", reason),
+                    );
+                    // From now on, what the old session still sends is dropped.
+                    tx = inbox::next_generation(&tx, &rx);
+                    match reconnect(cfg, &tx, &rx, out)? {
+                        Ok(s) => session = s,
+                        Err(code) => return Ok(code),
+                    }
+                    out.emit(
+                        &session_event(
+                            "new",
+                            format!("new session {}; reading the config again", session.id()),
+                        )
+                        .with("session_id", session.id().to_string()),
+                    );
                     need_read = true;
                 }
-                Msg::Session(g0, ev) if g0 == gen => match ev {
-                    SessionEvent::Suspended { reason, .. } => out.emit(&session_event(
-                        "suspended",
-                        format!("connection to ZooKeeper suspended: {reason}; waiting"),
-                    )),
-                    SessionEvent::Reconnected => {
-                        out.emit(&session_event(
-                            "reconnected",
-                            "reconnected (same session); reading the config again".into(),
-                        ));
-                        need_read = true;
-                    }
-                    SessionEvent::Lost { reason } => {
-                        out.emit(
-                            &session_event(
-                                "lost",
-                                format!("session lost: {reason}; connecting a new one"),
-                            )
-                            .with("reason", reason),
-                        );
-                        gen += 1;
-                        match reconnect(g, gen, &tx, &rx, out)? {
-                            Ok(s) => session = s,
-                            Err(code) => return Ok(code),
-                        }
-                        out.emit(
-                            &session_event(
-                                "new",
-                                format!("new session {}; reading the config again", session.id()),
-                            )
-                            .with("session_id", session.id().to_string()),
-                        );
-                        need_read = true;
-                    }
-                },
-                // From a replaced session.
-                Msg::Watch(..) | Msg::Session(..) => {}
+                Wake::ChildExit(_) | Wake::Timer(_) => {}
             }
         }
     }
@@ -445,17 +312,16 @@ pub fn run(args: &WatchArgs, path: &str, g: &GlobalArgs, out: Output) -> exit::R
 /// Connect a new session after the old one was lost, as long as it takes (the server may be
 /// down for a while); a signal ends the wait with its exit code (`Ok(Err(code))`).
 fn reconnect(
-    g: &GlobalArgs,
-    gen: u64,
-    tx: &Sender<Msg>,
-    rx: &Receiver<Msg>,
+    cfg: &SessionConfig,
+    tx: &Waker,
+    rx: &Inbox,
     out: Output,
 ) -> exit::Result<Result<Session, i32>> {
     let mut told = false;
     loop {
-        match connect(g, gen, tx) {
+        match inbox::connect(cfg, tx) {
             Ok(s) => return Ok(Ok(s)),
-            Err(e) if e.code == exit::UNAVAILABLE => {
+            Err(e @ (session::Error::Unreachable(_) | session::Error::Unresolved(_))) => {
                 if !told {
                     out.emit(&session_event(
                         "waiting",
@@ -464,10 +330,10 @@ fn reconnect(
                     told = true;
                 }
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         }
-        // Let a signal through while we wait; stale messages are dropped.
-        if let Ok(Msg::Signal(sig)) = rx.recv_timeout(Duration::from_secs(1)) {
+        // Let a signal through while we wait; stale events are dropped.
+        if let Ok(Wake::Signal(sig)) = rx.recv_timeout(Duration::from_secs(1)) {
             return Ok(Err(signals::exit_code(sig)));
         }
     }

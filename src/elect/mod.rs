@@ -15,10 +15,10 @@ mod observe;
 use crate::cli::{parse_duration, ContenderArgs, Context};
 use crate::contender::{Contender, Ended, Guarded, Progress, Turn};
 use crate::exit;
-use crate::inspect::view::{escape_display, escape_invalid};
 use crate::output::{Event, Output};
 use crate::queue::Mine;
 use crate::signals;
+use crate::text::{escape_display, escape_invalid};
 
 const EXAMPLES: &str = "\
 Examples:

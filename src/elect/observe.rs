@@ -4,68 +4,58 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::ElectArgs;
 use crate::exit::{self, Error};
-use crate::inbox::{self, connect, Wake};
-use crate::inspect::view::{escape_display, escape_invalid};
+use crate::inbox::{self, Wake};
 use crate::output::{Event, Output};
 use crate::queue::name;
-use crate::session::{self, Session, SessionConfig, SessionEvent, WatchEvent};
+use crate::session::{self, Session, SessionConfig, SessionEvent};
 use crate::signals;
+use crate::text::{escape_display, escape_invalid};
+use crate::watch::ChildrenWatch;
 
-/// `--observe`: watch the children (a child watch: an observer wants every change) and report
-/// the head whenever it changes. Does not campaign.
+/// `--observe`: watch the children (a `ChildrenWatch`: an observer wants every change) and
+/// report the head whenever it changes. Does not campaign.
 pub(super) fn observe(args: &ElectArgs, cfg: &SessionConfig, out: Output) -> exit::Result<i32> {
     let (mut tx, rx, _signals) = inbox::channel();
-    let mut session = connect(cfg, &tx)?;
+    let mut session = inbox::connect(cfg, &tx)?;
+    let mut kids = ChildrenWatch::new(&args.path);
     // None until the first listing: an empty election is reported too ("no leader").
     let mut last: Option<Option<String>> = None;
     loop {
-        let s = &session;
-        let wtx = tx.clone();
-        let listed = s.watch_children(&args.path, move |ev| {
-            let _ = wtx.send(Wake::Watch(String::new(), ev));
-        });
-        let children = match listed {
-            Ok(c) => Some(c),
-            Err(session::Error::NoNode) => {
-                // Wait for the election to be created.
-                let wtx = tx.clone();
-                match s.watch_exists(&args.path, move |ev| {
-                    let _ = wtx.send(Wake::Watch(String::new(), ev));
-                }) {
-                    Ok(Some(_)) => continue,
-                    Ok(None) => Some(Vec::new()),
-                    Err(e) if e.is_connection() => None,
-                    Err(e) => return Err(e.to_exit(&format!("watching {}", args.path))),
+        match kids.refresh(&session, &tx) {
+            // A missing election has no leader (it is watched until it is created).
+            Ok(Some(u)) => {
+                let children = u.now.unwrap_or_default();
+                let head = name::contenders(&children).into_iter().next();
+                let head_name = head.as_ref().map(|n| n.name.clone());
+                if last.as_ref() != Some(&head_name) {
+                    last = Some(head_name);
+                    out.emit(&leader_event(&session, &args.path, head.as_ref()));
                 }
             }
-            Err(e) if e.is_connection() => None,
+            Ok(None) => {}
+            // The session says Reconnected or Lost next.
+            Err(e) if e.is_connection() => {}
             Err(e) => return Err(e.to_exit(&format!("watching {}", args.path))),
-        };
-        if let Some(children) = children {
-            let head = name::contenders(&children).into_iter().next();
-            let head_name = head.as_ref().map(|n| n.name.clone());
-            if last.as_ref() != Some(&head_name) {
-                last = Some(head_name);
-                out.emit(&leader_event(s, &args.path, head.as_ref()));
-            }
         }
         loop {
-            match rx.recv() {
-                Ok(Wake::Signal(sig)) => {
+            let wake = rx
+                .recv()
+                .map_err(|_| Error::failure("event channel closed"))?;
+            if kids.on_wake(&wake) {
+                break;
+            }
+            match wake {
+                Wake::Signal(sig) => {
                     session.close_within(Duration::from_millis(600));
                     return Ok(signals::exit_code(sig));
                 }
-                Ok(Wake::Session(SessionEvent::Lost { reason })) => {
+                Wake::Session(SessionEvent::Lost { reason }) => {
                     log::info!("observer session lost ({reason}); connecting again");
                     tx = inbox::next_generation(&tx, &rx);
-                    session = connect(cfg, &tx)?;
+                    session = inbox::connect(cfg, &tx)?;
                     break;
                 }
-                Ok(Wake::Session(SessionEvent::Reconnected)) => break,
-                Ok(Wake::Watch(_, WatchEvent::SessionLost)) => {}
-                Ok(Wake::Watch(..)) => break,
-                Ok(_) => {}
-                Err(_) => return Err(Error::failure("event channel closed")),
+                _ => {}
             }
         }
     }

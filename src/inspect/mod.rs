@@ -1,7 +1,8 @@
 //! `zkdemo inspect`: who holds, who leads, who waits, and what the configs say — once, as a
 //! tree, or live.
 //!
-//! - `read` reads a path (arming watches with `--watch`) into a `view::View`;
+//! - `read` reads a path into a `view::View` through the watch recipes (`crate::watch`),
+//!   which arm watches with `--watch`;
 //! - `view` decides what it is (a lock/election queue, a config, a plain node, a tree), who
 //!   holds and what is wrong, and prints it;
 //! - `servers` asks each server with four-letter words (`--servers`).
@@ -11,26 +12,26 @@
 //! `config`, `node`, `tree`, `absent`); `--servers` prints one `server` event per server.
 //!
 //! `--watch` is driven by watches, not polling: every read arms a watch on what it read, a
-//! firing watch (or a session event, or a signal) arrives on one channel, and the loop reads
-//! again and prints the new state if anything shown changed.
+//! firing watch (or a session event, or a signal) arrives in one inbox (`crate::inbox`), and
+//! the loop reads again and prints the new state if anything shown changed.
 
 mod read;
 mod servers;
 pub mod view;
 
-use std::collections::HashSet;
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::Args;
 use serde_json::Value;
 
-use crate::cli::GlobalArgs;
+use crate::cli::Context;
 use crate::exit;
+use crate::inbox::{self, Wake};
 use crate::output::{Event, Output};
-use crate::session::{self, Session, SessionEvent};
+use crate::session::{self, Session, SessionConfig, SessionEvent};
 use crate::signals;
-use read::{Msg, Reader, Target, Watching};
+use read::{Reader, Target, Watches};
 use view::{RoleHint, View};
 
 /// The paths shown when none is given.
@@ -94,9 +95,10 @@ pub struct InspectArgs {
     pub servers: bool,
 }
 
-pub fn run(a: &InspectArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
+pub fn run(a: &InspectArgs, ctx: &Context) -> exit::Result<i32> {
+    let (cfg, out) = (&ctx.session, ctx.out);
     if a.servers {
-        return servers::run(g, out);
+        return servers::run(cfg, out);
     }
     let explicit = !a.paths.is_empty();
     let targets: Vec<Target> = if explicit {
@@ -121,9 +123,9 @@ pub fn run(a: &InspectArgs, g: &GlobalArgs, out: Output) -> exit::Result<i32> {
         out,
     };
     if a.watch {
-        watch(&ctx, g)
+        watch(&ctx, cfg)
     } else {
-        once(&ctx, g)
+        once(&ctx, cfg)
     }
 }
 
@@ -201,12 +203,13 @@ fn not_found(missing: &[String]) -> exit::Error {
     )
 }
 
-fn once(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {
-    let s = Session::connect(&g.session_config(), |_| {})?;
+fn once(ctx: &Ctx, cfg: &SessionConfig) -> exit::Result<i32> {
+    let s = Session::connect(cfg, |_| {})?;
     let views = ctx
         .read(&mut Reader {
             session: &s,
-            watch: None,
+            watches: &mut Watches::default(),
+            waker: None,
         })
         .map_err(|e| e.to_exit("reading"))?;
     ctx.out.emit(&ctx.event(0, None, &views));
@@ -219,27 +222,12 @@ fn once(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {
     }
 }
 
-/// Connect with session events forwarded to the loop, tagged with `generation`.
-fn connect(g: &GlobalArgs, tx: &Sender<Msg>, generation: u64) -> exit::Result<Session> {
-    let tx = tx.clone();
-    Ok(Session::connect(&g.session_config(), move |ev| {
-        let _ = tx.send(Msg::Session(generation, ev));
-    })?)
-}
-
-fn watch(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {
-    let (tx, rx) = mpsc::channel::<Msg>();
-    let _sub = {
-        let tx = tx.clone();
-        signals::subscribe(move |sig| {
-            let _ = tx.send(Msg::Signal(sig));
-        })
-    };
+fn watch(ctx: &Ctx, cfg: &SessionConfig) -> exit::Result<i32> {
+    let (mut tx, rx, _sub) = inbox::channel();
     // SAFETY: isatty only looks at the descriptor.
     let tty = !ctx.out.json && !ctx.out.quiet && unsafe { libc::isatty(1) } == 1;
-    let mut generation = 1;
-    let mut session = Some(connect(g, &tx, generation)?);
-    let mut armed = HashSet::new();
+    let mut session = Some(inbox::connect(cfg, &tx)?);
+    let mut watches = Watches::default();
     let mut status: Option<String> = None;
     let mut shown: Shown = None;
     let mut state = 0u64;
@@ -253,11 +241,8 @@ fn watch(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {
             Some(s) if !suspended => {
                 let read = ctx.read(&mut Reader {
                     session: s,
-                    watch: Some(Watching {
-                        tx: &tx,
-                        armed: &mut armed,
-                        generation,
-                    }),
+                    watches: &mut watches,
+                    waker: Some(&tx),
                 });
                 match read {
                     Ok(views) => {
@@ -306,36 +291,31 @@ fn watch(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return Ok(exit::OK),
             };
+            // A firing unarms its recipe's watch: the next read arms it again.
+            watches.on_wake(&msg);
             match msg {
-                Msg::Signal(sig) => {
+                Wake::Signal(sig) => {
                     drop(session.take());
                     return Ok(signals::exit_code(sig));
                 }
-                Msg::Watch(gen, key, ev) if gen == generation => {
-                    log::debug!("inspect: {ev:?} on {key:?}");
-                    armed.remove(&key);
+                Wake::Watch(tag, ev) => log::debug!("inspect: {ev:?} on {tag}"),
+                Wake::Session(SessionEvent::Suspended { reason, .. }) => {
+                    suspended = true;
+                    status = Some(format!("connection suspended: {reason}"));
                 }
-                Msg::Watch(..) => {}
-                Msg::Session(gen, ev) if gen == generation => match ev {
-                    SessionEvent::Suspended { reason, .. } => {
-                        suspended = true;
-                        status = Some(format!("connection suspended: {reason}"));
-                    }
-                    SessionEvent::Reconnected => {
-                        // The server forgot our watches; the session fires them all (they
-                        // arrive here as watches), and we re-arm as we re-read.
-                        suspended = false;
-                        status = None;
-                        armed.clear();
-                    }
-                    SessionEvent::Lost { reason } => {
-                        suspended = false;
-                        status = Some(format!("session lost ({reason}); reconnecting"));
-                        armed.clear();
-                        session = None;
-                    }
-                },
-                Msg::Session(..) => {}
+                // The server forgot our watches; the session fired them all (they arrived
+                // here as watches, before this), and we re-arm as we re-read.
+                Wake::Session(SessionEvent::Reconnected) => {
+                    suspended = false;
+                    status = None;
+                }
+                // The recipes arm anew on the next session.
+                Wake::Session(SessionEvent::Lost { reason }) => {
+                    suspended = false;
+                    status = Some(format!("session lost ({reason}); reconnecting"));
+                    session = None;
+                }
+                Wake::ChildExit(_) | Wake::Timer(_) => {}
             }
             // Let a burst of changes settle into one redraw, briefly (the 1 s promise).
             wait = Some(Duration::from_millis(20));
@@ -344,8 +324,9 @@ fn watch(ctx: &Ctx, g: &GlobalArgs) -> exit::Result<i32> {
             // Show that it is lost before trying (connecting can take --connect-timeout).
             let last = shown.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
             show(ctx, tty, &mut shown, &mut state, &status, last);
-            generation += 1;
-            match connect(g, &tx, generation) {
+            // From now on, what the old session still sends is dropped.
+            tx = inbox::next_generation(&tx, &rx);
+            match inbox::connect(cfg, &tx) {
                 Ok(s) => session = Some(s),
                 Err(e) => status = Some(format!("session lost; reconnecting: {e}")),
             }

@@ -1,48 +1,47 @@
 //! Reading what `inspect` shows, with or without watches.
 //!
-//! With `--watch`, every read arms a watch on what it read (children, data, or existence), so
-//! any change to what is shown wakes the loop. Watches are one-shot and the session keeps each
-//! armed watch until it fires; so a watch still armed is not armed again (that would pile up
-//! one more callback per redraw): `armed` remembers them, and the loop forgets one when it
-//! fires.
+//! Every read goes through a watch recipe (`crate::watch`): a `DataWatch` for a node's data, a
+//! stat-only one for a tree's nodes, a `ChildrenWatch` for a directory. With `--watch` the
+//! recipes are kept across reads (`Watches`) and given the loop's `Waker`: each arms a watch on
+//! what it read, so any change to what is shown wakes the loop, and never arms a second one
+//! while its watch is still armed (that would pile up one more callback per redraw).
 
-use std::collections::HashSet;
-use std::sync::mpsc::Sender;
+use std::collections::HashMap;
 
-use crate::session::{self, Session, WatchEvent};
+use crate::inbox::{Wake, Waker};
+use crate::session::{self, Session};
+use crate::watch::{ChildrenWatch, DataWatch};
 
 use super::view::{self, Child, NodeStat, RoleHint, TreeEntry, View};
 
-/// What a watch is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Data,
-    Children,
-    Exists,
+/// The recipes of one run, one per path and kind of read.
+#[derive(Debug, Default)]
+pub struct Watches {
+    data: HashMap<String, DataWatch>,
+    stat: HashMap<String, DataWatch>,
+    children: HashMap<String, ChildrenWatch>,
 }
 
-pub type Key = (Kind, String);
-
-/// What wakes the `--watch` loop.
-#[derive(Debug)]
-pub enum Msg {
-    /// A watch fired: (session generation, what it was on, why).
-    Watch(u64, Key, WatchEvent),
-    Session(u64, session::SessionEvent),
-    Signal(i32),
-}
-
-/// The watch side of a reader.
-pub struct Watching<'a> {
-    pub tx: &'a Sender<Msg>,
-    pub armed: &'a mut HashSet<Key>,
-    /// Which session this is: a late watch of a lost session must not unmark the new one's.
-    pub generation: u64,
+impl Watches {
+    /// Hand a wake to every recipe (the one whose watch fired forgets it); true when one of
+    /// them wants a read.
+    pub fn on_wake(&mut self, wake: &Wake) -> bool {
+        let mut read = false;
+        for w in self.data.values_mut().chain(self.stat.values_mut()) {
+            read |= w.on_wake(wake);
+        }
+        for w in self.children.values_mut() {
+            read |= w.on_wake(wake);
+        }
+        read
+    }
 }
 
 pub struct Reader<'a> {
     pub session: &'a Session,
-    pub watch: Option<Watching<'a>>,
+    pub watches: &'a mut Watches,
+    /// With `--watch`: where the recipes' watches fire.
+    pub waker: Option<&'a Waker>,
 }
 
 /// What to show.
@@ -58,63 +57,34 @@ pub enum Target {
 pub const TREE_LIMIT: usize = 5000;
 
 impl Reader<'_> {
-    /// Run `plain`, or — when watching and no watch of this key is armed — `watched` with a
-    /// callback that forwards to the loop.
-    fn read<T>(
-        &mut self,
-        kind: Kind,
-        path: &str,
-        plain: impl FnOnce(&Session) -> session::Result<T>,
-        watched: impl FnOnce(&Session, Box<dyn Fn(WatchEvent) + Send + Sync>) -> session::Result<T>,
-    ) -> session::Result<T> {
-        let Some(w) = self.watch.as_mut() else {
-            return plain(self.session);
-        };
-        let key = (kind, path.to_owned());
-        if w.armed.contains(&key) {
-            return plain(self.session);
-        }
-        let (tx, k, generation) = (w.tx.clone(), key.clone(), w.generation);
-        // The callback runs on the session's event thread: it only forwards.
-        let cb = Box::new(move |ev| {
-            let _ = tx.send(Msg::Watch(generation, k.clone(), ev));
-        });
-        let r = watched(self.session, cb);
-        if r.is_ok() {
-            w.armed.insert(key);
-        }
-        r
+    /// The node's data and stat; None when it does not exist.
+    pub fn data(&mut self, path: &str) -> session::Result<Option<(Vec<u8>, NodeStat)>> {
+        let w = self
+            .watches
+            .data
+            .entry(path.to_owned())
+            .or_insert_with(|| DataWatch::new(path));
+        Ok(w.read(self.session, self.waker)?.map(|n| (n.data, n.stat)))
     }
 
-    pub fn data(&mut self, path: &str) -> session::Result<(Vec<u8>, NodeStat)> {
-        self.read(
-            Kind::Data,
-            path,
-            |s| s.get_data(path),
-            |s, cb| s.watch_data(path, cb),
-        )
+    /// The children, sorted; None when the node does not exist.
+    pub fn children(&mut self, path: &str) -> session::Result<Option<Vec<String>>> {
+        let w = self
+            .watches
+            .children
+            .entry(path.to_owned())
+            .or_insert_with(|| ChildrenWatch::new(path));
+        w.read(self.session, self.waker)
     }
 
-    pub fn children(&mut self, path: &str) -> session::Result<Vec<String>> {
-        self.read(
-            Kind::Children,
-            path,
-            |s| s.get_children(path),
-            |s, cb| s.watch_children(path, cb),
-        )
-        .map(|mut c| {
-            c.sort();
-            c
-        })
-    }
-
+    /// The node's stat; None when it does not exist.
     pub fn exists(&mut self, path: &str) -> session::Result<Option<NodeStat>> {
-        self.read(
-            Kind::Exists,
-            path,
-            |s| s.exists(path),
-            |s, cb| s.watch_exists(path, cb),
-        )
+        let w = self
+            .watches
+            .stat
+            .entry(path.to_owned())
+            .or_insert_with(|| DataWatch::stat_only(path));
+        Ok(w.read(self.session, self.waker)?.map(|n| n.stat))
     }
 
     /// A contender's data, unwatched: the parent's children watch already sees it come and go,
@@ -128,13 +98,9 @@ impl Reader<'_> {
             Target::Path(p) if tree => Ok(vec![self.tree(p)?]),
             Target::Path(p) => Ok(vec![self.path(p, hint)?]),
             Target::EachChild(dir) => {
-                let kids = match self.children(dir) {
-                    Ok(k) => k,
-                    Err(session::Error::NoNode) => {
-                        self.exists(dir)?;
-                        return Ok(vec![View::Absent { path: dir.clone() }]);
-                    }
-                    Err(e) => return Err(e),
+                // Absent: its existence is watched (it may be created).
+                let Some(kids) = self.children(dir)? else {
+                    return Ok(vec![View::Absent { path: dir.clone() }]);
                 };
                 if kids.is_empty() {
                     return Ok(vec![self.path(dir, hint)?]);
@@ -155,24 +121,15 @@ impl Reader<'_> {
 
     /// One path, shown as a queue, a config, or a plain node.
     pub fn path(&mut self, path: &str, hint: RoleHint) -> session::Result<View> {
-        // A node can be deleted between two reads, or created between a failed read and the
-        // existence watch: read again then (a few times; a path that flickers that fast is
-        // shown as whatever the last try saw).
+        // A node can be deleted between two reads: read again then (a few times; a path that
+        // flickers that fast is shown as whatever the last try saw). The data recipe itself
+        // reads again when the node is created between a failed read and its existence watch.
         for _ in 0..3 {
-            let (data, stat) = match self.data(path) {
-                Ok(x) => x,
-                Err(session::Error::NoNode) => {
-                    if self.exists(path)?.is_some() {
-                        continue;
-                    }
-                    return Ok(View::Absent { path: path.into() });
-                }
-                Err(e) => return Err(e),
+            let Some((data, stat)) = self.data(path)? else {
+                return Ok(View::Absent { path: path.into() });
             };
-            let children = match self.children(path) {
-                Ok(c) => c,
-                Err(session::Error::NoNode) => continue,
-                Err(e) => return Err(e),
+            let Some(children) = self.children(path)? else {
+                continue;
             };
             let contenders = children.iter().any(|c| {
                 crate::queue::name::parse(c).is_some_and(|n| n.format.family() != "other")
@@ -220,11 +177,10 @@ impl Reader<'_> {
                 left_out += 1 + stack.len();
                 break;
             }
-            let kids = if stat.num_children > 0 || self.watch.is_some() {
-                match self.children(&path) {
-                    Ok(k) => k,
-                    Err(session::Error::NoNode) => continue,
-                    Err(e) => return Err(e),
+            let kids = if stat.num_children > 0 || self.waker.is_some() {
+                match self.children(&path)? {
+                    Some(k) => k,
+                    None => continue,
                 }
             } else {
                 Vec::new()

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::cli::GlobalArgs;
 use crate::exit;
 use crate::fourlw;
 use crate::output::{Event, Output};
+use crate::session::SessionConfig;
 
 /// What one server said.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -190,17 +190,18 @@ fn event(r: &Report) -> Event {
 /// Ask every server at once (a silent one costs one timeout, not one each), print a line (an
 /// event) per server in the order of the connect string. Exit 0 when at least one server
 /// answered with its state, 69 when none did.
-pub fn run(g: &GlobalArgs, out: Output) -> exit::Result<i32> {
-    let timeout = g.connect_timeout.min(Duration::from_secs(5));
-    let handles: Vec<_> =
-        g.zk.hosts
-            .iter()
-            .cloned()
-            .map(|(h, p)| thread::spawn(move || ask(&h, p, timeout)))
-            .collect();
+pub fn run(cfg: &SessionConfig, out: Output) -> exit::Result<i32> {
+    let timeout = cfg.connect_timeout.min(Duration::from_secs(5));
+    let handles: Vec<_> = cfg
+        .connect
+        .hosts
+        .iter()
+        .cloned()
+        .map(|(h, p)| thread::spawn(move || ask(&h, p, timeout)))
+        .collect();
     let reports: Vec<Report> = handles
         .into_iter()
-        .zip(&g.zk.hosts)
+        .zip(&cfg.connect.hosts)
         .map(|(h, (host, port))| {
             h.join().unwrap_or_else(|_| Report {
                 server: format!("{host}:{port}"),
@@ -218,7 +219,7 @@ pub fn run(g: &GlobalArgs, out: Output) -> exit::Result<i32> {
     } else {
         Err(exit::Error::new(
             exit::UNAVAILABLE,
-            format!("no server of {} told its state", g.zk.servers()),
+            format!("no server of {} told its state", cfg.connect.servers()),
         ))
     }
 }
