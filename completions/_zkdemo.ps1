@@ -48,7 +48,8 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
         }
         'zkdemo;lock' {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The lock''s znode')
-            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This worker''s id, stored as the lock node''s data [default: <hostname>-<pid>]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This contender''s id, stored as its node''s data [default: <hostname>-<pid>]')
+            [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'After SIGTERM, how long the command may take to stop before SIGKILL')
             [CompletionResult]::new('--hold', '--hold', [CompletionResultType]::ParameterName, 'Worker mode: how long to hold the lock each time [default: 2s]')
             [CompletionResult]::new('--pause', '--pause', [CompletionResultType]::ParameterName, 'Worker mode: how long to wait after releasing before queueing again [default: 1s]')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Worker mode: stop after this many acquisitions [default: until Ctrl-C]')
@@ -56,7 +57,6 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Give up after waiting this long for the lock')
             [CompletionResult]::new('-E', '-E ', [CompletionResultType]::ParameterName, 'Exit code when giving up (-n, -w)')
             [CompletionResult]::new('--conflict-exit-code', '--conflict-exit-code', [CompletionResultType]::ParameterName, 'Exit code when giving up (-n, -w)')
-            [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'After SIGTERM, how long the command may take to stop before SIGKILL')
             [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
             [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
             [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
@@ -76,10 +76,10 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
         }
         'zkdemo;elect' {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The election''s znode')
-            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This node''s id, stored as its node''s data [default: <hostname>-<pid>]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This contender''s id, stored as its node''s data [default: <hostname>-<pid>]')
+            [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'After SIGTERM, how long the command may take to stop before SIGKILL')
             [CompletionResult]::new('--lead', '--lead', [CompletionResultType]::ParameterName, 'Resign after leading this long, and queue again at the back')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after leading this many times')
-            [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'After SIGTERM, how long the leader command may take to stop before SIGKILL')
             [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
             [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
             [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')

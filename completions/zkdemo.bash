@@ -597,7 +597,7 @@ _zkdemo() {
             return 0
             ;;
         zkdemo__subcmd__elect)
-            opts="-z -v -q -h --path --id --lead --count --observe --kill-grace --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
+            opts="-z -v -q -h --path --id --kill-grace --lead --count --observe --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -611,15 +611,15 @@ _zkdemo() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kill-grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --lead)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kill-grace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -879,7 +879,7 @@ _zkdemo() {
             return 0
             ;;
         zkdemo__subcmd__lock)
-            opts="-w -n -E -z -v -q -h --path --id --hold --pause --count --wait --nonblock --conflict-exit-code --kill-grace --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
+            opts="-w -n -E -z -v -q -h --path --id --kill-grace --hold --pause --count --wait --nonblock --conflict-exit-code --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -890,6 +890,10 @@ _zkdemo() {
                     return 0
                     ;;
                 --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kill-grace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -918,10 +922,6 @@ _zkdemo() {
                     return 0
                     ;;
                 -E)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --kill-grace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

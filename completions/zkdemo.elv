@@ -44,7 +44,8 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
         }
         &'zkdemo;lock'= {
             cand --path 'The lock''s znode'
-            cand --id 'This worker''s id, stored as the lock node''s data [default: <hostname>-<pid>]'
+            cand --id 'This contender''s id, stored as its node''s data [default: <hostname>-<pid>]'
+            cand --kill-grace 'After SIGTERM, how long the command may take to stop before SIGKILL'
             cand --hold 'Worker mode: how long to hold the lock each time [default: 2s]'
             cand --pause 'Worker mode: how long to wait after releasing before queueing again [default: 1s]'
             cand --count 'Worker mode: stop after this many acquisitions [default: until Ctrl-C]'
@@ -52,7 +53,6 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand --wait 'Give up after waiting this long for the lock'
             cand -E 'Exit code when giving up (-n, -w)'
             cand --conflict-exit-code 'Exit code when giving up (-n, -w)'
-            cand --kill-grace 'After SIGTERM, how long the command may take to stop before SIGKILL'
             cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
             cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
             cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
@@ -71,10 +71,10 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
         }
         &'zkdemo;elect'= {
             cand --path 'The election''s znode'
-            cand --id 'This node''s id, stored as its node''s data [default: <hostname>-<pid>]'
+            cand --id 'This contender''s id, stored as its node''s data [default: <hostname>-<pid>]'
+            cand --kill-grace 'After SIGTERM, how long the command may take to stop before SIGKILL'
             cand --lead 'Resign after leading this long, and queue again at the back'
             cand --count 'Exit after leading this many times'
-            cand --kill-grace 'After SIGTERM, how long the leader command may take to stop before SIGKILL'
             cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
             cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
             cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'

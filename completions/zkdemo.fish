@@ -45,13 +45,13 @@ complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "demo" -d 'Play the se
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "bench" -d 'Measure lock handoff, failover, config propagation and process cost against the raw round trip'
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l path -d 'The lock\'s znode' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l id -d 'This worker\'s id, stored as the lock node\'s data [default: <hostname>-<pid>]' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l id -d 'This contender\'s id, stored as its node\'s data [default: <hostname>-<pid>]' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l hold -d 'Worker mode: how long to hold the lock each time [default: 2s]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l pause -d 'Worker mode: how long to wait after releasing before queueing again [default: 1s]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l count -d 'Worker mode: stop after this many acquisitions [default: until Ctrl-C]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s w -l wait -d 'Give up after waiting this long for the lock' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s E -l conflict-exit-code -d 'Exit code when giving up (-n, -w)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
@@ -65,10 +65,10 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s v -l verbose -d '
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s q -l quiet -d 'Print only errors (and JSON events when --json is given)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l path -d 'The election\'s znode' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l id -d 'This node\'s id, stored as its node\'s data [default: <hostname>-<pid>]' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l id -d 'This contender\'s id, stored as its node\'s data [default: <hostname>-<pid>]' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l lead -d 'Resign after leading this long, and queue again at the back' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l count -d 'Exit after leading this many times' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l kill-grace -d 'After SIGTERM, how long the leader command may take to stop before SIGKILL' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
