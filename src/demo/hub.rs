@@ -65,7 +65,8 @@ impl Hub {
         m.insert("ts".into(), Value::from(timestamp()));
         m.insert("participant".into(), Value::from("demo"));
         m.insert("state".into(), Value::from(state));
-        let extra = more(Event::new("x"));
+        // (An event only to carry the fields `more` adds.)
+        let extra = more(Event::new("demo"));
         if let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(&extra.to_json()) {
             for (k, v) in fields {
                 if k != "event" && k != "ts" {

@@ -2,6 +2,9 @@
 //!
 //! Every JSON event carries `"event"` and `"ts"` (RFC 3339, UTC, microseconds) first, then its
 //! fields in the order they were added. Lines are flushed one by one so a pipe sees them at once.
+//! Which events exist, with which fields, is written down once, in `catalogue`.
+
+pub mod catalogue;
 
 use std::io::Write;
 use std::time::SystemTime;
