@@ -41,7 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Watch, set, get and unset a live configuration (a znode of key=value lines)')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show locks, elections and configs as they are: once, as a tree, or live')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C')
-            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Play the seed''s scenarios (lock, election, config) with real participants, in one command')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Play the original scripts'' scenarios (lock, election, config) with real participants, in one command')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure lock handoff, failover, config propagation and process cost against the raw round trip')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -309,7 +309,7 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Watch, set, get and unset a live configuration (a znode of key=value lines)')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show locks, elections and configs as they are: once, as a tree, or live')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C')
-            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Play the seed''s scenarios (lock, election, config) with real participants, in one command')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Play the original scripts'' scenarios (lock, election, config) with real participants, in one command')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure lock handoff, failover, config propagation and process cost against the raw round trip')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

@@ -38,7 +38,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand config 'Watch, set, get and unset a live configuration (a znode of key=value lines)'
             cand inspect 'Show locks, elections and configs as they are: once, as a tree, or live'
             cand server 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'
-            cand demo 'Play the seed''s scenarios (lock, election, config) with real participants, in one command'
+            cand demo 'Play the original scripts'' scenarios (lock, election, config) with real participants, in one command'
             cand bench 'Measure lock handoff, failover, config propagation and process cost against the raw round trip'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -288,7 +288,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand config 'Watch, set, get and unset a live configuration (a znode of key=value lines)'
             cand inspect 'Show locks, elections and configs as they are: once, as a tree, or live'
             cand server 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'
-            cand demo 'Play the seed''s scenarios (lock, election, config) with real participants, in one command'
+            cand demo 'Play the original scripts'' scenarios (lock, election, config) with real participants, in one command'
             cand bench 'Measure lock handoff, failover, config propagation and process cost against the raw round trip'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

@@ -41,7 +41,7 @@ complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "elect" -d 'Compete fo
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "config" -d 'Watch, set, get and unset a live configuration (a znode of key=value lines)'
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "inspect" -d 'Show locks, elections and configs as they are: once, as a tree, or live'
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "server" -d 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'
-complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "demo" -d 'Play the seed\'s scenarios (lock, election, config) with real participants, in one command'
+complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "demo" -d 'Play the original scripts\' scenarios (lock, election, config) with real participants, in one command'
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "bench" -d 'Measure lock handoff, failover, config propagation and process cost against the raw round trip'
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l path -d 'The lock\'s znode' -r
@@ -233,7 +233,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench help" -f -a "config" -d 'Watch, set, get and unset a live configuration (a znode of key=value lines)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench help" -f -a "inspect" -d 'Show locks, elections and configs as they are: once, as a tree, or live'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench help" -f -a "server" -d 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench help" -f -a "demo" -d 'Play the seed\'s scenarios (lock, election, config) with real participants, in one command'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench help" -f -a "demo" -d 'Play the original scripts\' scenarios (lock, election, config) with real participants, in one command'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench help" -f -a "bench" -d 'Measure lock handoff, failover, config propagation and process cost against the raw round trip'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "watch" -d 'Print the config and then every change (version; keys added, changed, removed)'

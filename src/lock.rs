@@ -1,6 +1,6 @@
 //! `zkdemo lock`: a fair distributed lock, compatible with kazoo's `Lock`.
 //!
-//! Worker mode (no command) retells the seed's `lock_worker.py`: wait, hold for `--hold`,
+//! Worker mode (no command) retells the original `lock_worker.py`: wait, hold for `--hold`,
 //! release, pause, again. Command mode runs one command while holding, like `flock` or
 //! `etcdctl lock`, and exits with its code. Waiting, holding and guarding are the
 //! `contender`'s; what is lock's own: the deadline (-n/-w), worker rounds, and that a lost
@@ -14,13 +14,13 @@ use crate::cli::{parse_duration, ContenderArgs, Context};
 use crate::contender::{Contender, Ended, Guarded, Progress, Turn};
 use crate::exit::{self, Error};
 use crate::output::{Event, Output};
-use crate::queue::Mine;
+use crate::queue::OwnNode;
 use crate::session::fmt_duration;
 use crate::signals;
 
 const EXAMPLES: &str = "\
 Examples:
-  # The seed's three workers taking turns (run each in its own terminal):
+  # Three workers taking turns, as the original lock_worker.py (run each in its own terminal):
   zkdemo lock --id 1
   zkdemo lock --id 2
   zkdemo lock --id 3
@@ -48,7 +48,7 @@ unreachable; 130/143 interrupted by SIGINT/SIGTERM while waiting.";
 const LONG_ABOUT: &str = "Take a distributed lock: one holder at a time, in the order of arrival, \
 without a herd effect (each waiter watches only the one ahead of it). The lock node is \
 kazoo's (`<uuid>__lock__<seq>`), so a kazoo Lock on the same path and zkdemo exclude each \
-other.\n\nWithout a command, act as the seed's worker: wait, hold for --hold, release, pause \
+other.\n\nWithout a command, act as the original lock_worker.py: wait, hold for --hold, release, pause \
 for --pause, again (until --count or Ctrl-C). With a command after `--`, run it once while \
 holding the lock. If contact with ZooKeeper is lost and not back in time, the command's \
 whole process group is stopped (SIGTERM, --kill-grace, SIGKILL) before the session can \
@@ -140,7 +140,7 @@ impl Worker<'_> {
             self.emit_acquired(&mine, started.elapsed());
             self.holding_since = Some(Instant::now());
             if !self.args.contender.command.is_empty() {
-                return self.guard_command(&mine);
+                return self.guard_command();
             }
             let hold = self.args.hold.unwrap_or(Duration::from_secs(2));
             let (out, id) = (self.out, self.c.id().to_owned());
@@ -229,7 +229,7 @@ impl Worker<'_> {
         self.args.conflict_exit_code
     }
 
-    fn emit_acquired(&self, mine: &Mine, waited: Duration) {
+    fn emit_acquired(&self, mine: &OwnNode, waited: Duration) {
         self.out.emit(
             &Event::new("acquired")
                 .with("id", self.c.id())
@@ -264,17 +264,13 @@ impl Worker<'_> {
 
     /// Command mode: run it while holding. On its exit, `run` closes the session (which frees
     /// the lock) and reports the release; a lost hold ends with exit 79.
-    fn guard_command(&mut self, mine: &Mine) -> exit::Result<i32> {
+    fn guard_command(&mut self) -> exit::Result<i32> {
         let argv = &self.args.contender.command;
         let cmd = Guarded {
             argv,
-            env: vec![
-                ("ZKDEMO_LOCK_PATH".to_owned(), self.args.path.clone()),
-                ("ZKDEMO_LOCK_NODE".to_owned(), mine.path.clone()),
-                ("ZKDEMO_SESSION_ID".to_owned(), mine.session_id.to_string()),
-                ("ZKDEMO_FENCING_TOKEN".to_owned(), mine.czxid.to_string()),
-            ],
             kill_grace: self.args.contender.kill_grace,
+            path_var: "ZKDEMO_LOCK_PATH",
+            node_var: "ZKDEMO_LOCK_NODE",
         };
         let (out, id) = (self.out, self.c.id().to_owned());
         let ended = self

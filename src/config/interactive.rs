@@ -1,4 +1,4 @@
-//! `config set` without pairs: the seed's interactive updater. Each line of stdin is one edit,
+//! `config set` without pairs: the original config_updater.py, interactive. Each line of stdin is one edit,
 //! written at once (with `set`'s compare-and-set) and answered with the new version.
 
 use std::io::{BufRead, Write};
@@ -26,7 +26,7 @@ fn parse_line(line: &str) -> Result<Edit, String> {
     Ok(Edit::Merge(vec![pair]))
 }
 
-/// The seed's interactive updater: a line in, a write out, an answer back.
+/// The original config_updater.py, interactive: a line in, a write out, an answer back.
 pub(super) fn run(path: &str, cfg: &SessionConfig, out: Output) -> exit::Result<i32> {
     // SAFETY: isatty only inspects the descriptor.
     // Not under --json: stdout must stay one JSON object per line.

@@ -38,7 +38,7 @@ never lose each other's keys.\n\n\
 Exit codes: 0 ok; 2 bad key or key=value (nothing sent); 3 node or key not found; 65 document \
 over 1,000,000 bytes, or the node holds data that is not key=value (nothing written); 69 no \
 server; 75 --expect-version did not match; 77 not allowed (ACL).",
-    after_help = "Examples (the seed's config_client.py / config_updater.py):\n  \
+    after_help = "Examples (what the original config_client.py / config_updater.py did):\n  \
 zkdemo config watch                 # in 2 or 3 terminals\n  \
 zkdemo config set                   # the updater: type key=value lines, one per enter\n  \
 zkdemo config set color=blue size=3 # or one write from a script\n  \

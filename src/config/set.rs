@@ -20,7 +20,7 @@ use crate::session::{self, Error, Health, NodeKind, Session, SessionConfig};
 #[command(after_help = "Examples:\n  \
 zkdemo config set color=blue size=3      # one write; prints the new version\n  \
 zkdemo config set --expect-version 4 color=red\n  \
-zkdemo config set --raw 'anything at all' # replace the whole data, as the seed's updater did\n  \
+zkdemo config set --raw 'anything at all' # replace the whole data, as the original config_updater.py did\n  \
 zkdemo config set                        # interactive: one key=value per line\n\
 \n\
 Interactive input: each line is `key=value` (the value is the rest of the line, spaces and = \

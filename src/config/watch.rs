@@ -30,7 +30,7 @@ use crate::watch::{DataWatch, Node, Update};
 /// Print the config and then every change (version; keys added, changed, removed).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples (the seed's config_client.py; run it in 2 or 3 terminals):\n  \
+    after_help = "Examples (what the original config_client.py did; run it in 2 or 3 terminals):\n  \
 zkdemo config watch\n  \
 zkdemo config watch --count 1            # wait for the next change, then exit\n  \
 zkdemo config watch --exec 'cp /dev/stdin app.conf && kill -HUP \"$(cat app.pid)\"'\n  \

@@ -28,7 +28,7 @@ pub use hold::Ended;
 
 use crate::child::Child;
 use crate::inbox::{self, Inbox, Wake, Waker};
-use crate::queue::{self, name::Name, Mine, Position, Queue, Waited};
+use crate::queue::{self, name::Name, OwnNode, Position, Queue, Waited};
 use crate::session::{self, Health, Session, SessionConfig};
 use hold::Ground;
 
@@ -51,7 +51,7 @@ pub fn default_id() -> String {
 #[derive(Debug)]
 pub enum Turn {
     /// We are first: we hold the lock (lead). Our node, with its fencing token.
-    First(Mine),
+    First(OwnNode),
     /// The deadline passed first.
     TimedOut,
     /// A signal came.
@@ -61,7 +61,7 @@ pub enum Turn {
 /// What `wait_turn` tells its caller on the way.
 pub enum Progress<'a> {
     /// Our node is in the queue.
-    Joined(&'a Mine),
+    Joined(&'a OwnNode),
     /// We are not first: where we stand (once per wake-up).
     Waiting(&'a Waiting<'a>),
 }
@@ -81,12 +81,15 @@ impl Waiting<'_> {
     }
 }
 
-/// A command to run while holding.
+/// A command to run while holding. It gets the queue's path in `path_var`, our node's path in
+/// `node_var`, our session in `ZKDEMO_SESSION_ID` and the fencing token (the zxid that created
+/// our node: it grows with every hold) in `ZKDEMO_FENCING_TOKEN`.
 pub struct Guarded<'a> {
     pub argv: &'a [String],
-    pub env: Vec<(String, String)>,
     /// After SIGTERM, how long the command may take to stop before SIGKILL.
     pub kill_grace: Duration,
+    pub path_var: &'static str,
+    pub node_var: &'static str,
 }
 
 pub struct Contender {
@@ -205,8 +208,19 @@ impl Contender {
         cmd: &Guarded,
         on_lost: &mut dyn FnMut(&str),
     ) -> std::io::Result<Ended> {
+        let mine = self
+            .queue
+            .mine()
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not in the queue"))?;
+        let env = [
+            (cmd.path_var, self.queue.path.clone()),
+            (cmd.node_var, mine.path.clone()),
+            ("ZKDEMO_SESSION_ID", mine.session_id.to_string()),
+            ("ZKDEMO_FENCING_TOKEN", mine.czxid.to_string()),
+        ]
+        .map(|(k, v)| (k.to_owned(), v));
         let exit_tx = self.tx.untagged();
-        let child = Child::spawn(cmd.argv, &cmd.env, move |code| {
+        let child = Child::spawn(cmd.argv, &env, move |code| {
             let _ = exit_tx.send(Wake::ChildExit(code));
         })?;
         let Some(g) = self.ground() else {

@@ -1,4 +1,4 @@
-//! The config scenario: the seed's config_client.py three times and config_updater.py once.
+//! The config scenario: the original config_client.py three times and config_updater.py once.
 //! The updater types three lines; every watcher must see every update.
 
 use std::io::Write;

@@ -1,4 +1,4 @@
-//! The election scenario: the seed's leader_node.py, three times. The leader is stopped with
+//! The election scenario: the original leader_node.py, three times. The leader is stopped with
 //! SIGINT, another takes over, until the last node is stopped.
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! The lock scenario: the seed's lock_worker.py, three times. Each worker takes the lock
+//! The lock scenario: the original lock_worker.py, three times. Each worker takes the lock
 //! twice; once one holds and two wait, `zkdemo inspect` shows the queue.
 
 use super::hub::{Hub, Step};

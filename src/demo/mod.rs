@@ -1,4 +1,4 @@
-//! `zkdemo demo`: the seed's three scenarios in one command, with real participants.
+//! `zkdemo demo`: the original scripts' three scenarios in one command, with real participants.
 //!
 //! Every participant is a separate process of this same binary running a real subcommand
 //! with `--json` (`lock`, `elect`, `config watch`, `config set`, `inspect`): separate
@@ -9,7 +9,7 @@
 //!
 //! It works under a base znode of its own, `/zkdemo-demo-<16 hex>`, created at the start
 //! (refusing one that exists) and deleted with everything under it at the end, so it never
-//! touches a user's data, not even the seed's `/demo-lock`. Without `--zk` (neither the option
+//! touches a user's data, not even the `/demo-lock` of `zkdemo lock`. Without `--zk` (neither the option
 //! nor ZKDEMO_ZK) it starts a local standalone ZooKeeper on a free port and stops it at the end.
 //!
 //! One module per part: `hub` (the event log and what is printed), `participants` (starting,
@@ -43,7 +43,7 @@ Examples:
   # Everything, on a local ZooKeeper started (and stopped) for the occasion:
   zkdemo demo
 
-  # Only the seed's lock workers (or: elect, config)
+  # Only the lock workers (or: elect, config)
   zkdemo demo --scenario lock
 
   # On your own server; the demo works under /zkdemo-demo-<random> and deletes it after
@@ -57,7 +57,7 @@ one leader at a time, every watcher saw every update); 1 when a check failed or 
 participant misbehaved; 69 no ZooKeeper (none reachable with --zk, or none installed to
 start); 130/143 interrupted (everything started is stopped and removed first).";
 
-/// Which of the seed's stories to play.
+/// Which of the original scripts' stories to play.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Scenario {
     /// Three workers take turns holding a lock.
@@ -70,10 +70,10 @@ pub enum Scenario {
     All,
 }
 
-/// Play the seed's scenarios (lock, election, config) with real participants, in one command.
+/// Play the original scripts' scenarios (lock, election, config) with real participants, in one command.
 #[derive(Debug, Args)]
 #[command(
-    long_about = "Play the seed's three scenarios in one terminal: three lock workers taking \
+    long_about = "Play the original scripts' three scenarios in one terminal: three lock workers taking \
 turns; three election nodes where the leader is stopped (SIGINT) and another takes over; three \
 config watchers receiving three updates from an updater; then an `inspect` summary.\n\n\
 The participants are real: each is a separate zkdemo process with its own session, running \

@@ -1,7 +1,7 @@
 //! `zkdemo elect`: leader election on the same queue as `lock` (kazoo's `Election` is a kazoo
 //! `Lock` underneath, so kazoo and zkdemo nodes share one election).
 //!
-//! Node mode retells the seed's `leader_node.py`: join, lead or follow, print every change
+//! Node mode retells the original `leader_node.py`: join, lead or follow, print every change
 //! seen, resign on Ctrl-C (our node deleted at once, so the next node leads within
 //! milliseconds). With a command, the command runs only while this process leads, and is
 //! stopped (as `lock` stops it) before anyone else can lead. `--observe` only watches.
@@ -16,13 +16,12 @@ use crate::cli::{parse_duration, ContenderArgs, Context};
 use crate::contender::{Contender, Ended, Guarded, Progress, Turn};
 use crate::exit;
 use crate::output::{Event, Output};
-use crate::queue::Mine;
 use crate::signals;
 use crate::text::{escape_display, escape_invalid};
 
 const EXAMPLES: &str = "\
 Examples:
-  # The seed's three nodes (each in its own terminal); stop the leader with Ctrl-C and
+  # Three nodes, as the original leader_node.py (each in its own terminal); stop the leader with Ctrl-C and
   # watch another take over at once:
   zkdemo elect --id 1
   zkdemo elect --id 2
@@ -135,7 +134,7 @@ impl Node<'_> {
                     .with("session", mine.session_id.to_string())
                     .text(format!("node {} is the leader", self.c.id())),
             );
-            match self.lead(&mine)? {
+            match self.lead()? {
                 Ended::Signal(sig) => return Ok(signals::exit_code(sig)),
                 // After a signal too: the command's own code (it was passed the signal).
                 Ended::Exited(code) => return Ok(code),
@@ -214,7 +213,7 @@ impl Node<'_> {
     }
 
     /// One term as leader: with a command, until it exits; without, until --lead elapses.
-    fn lead(&mut self, mine: &Mine) -> exit::Result<Ended> {
+    fn lead(&mut self) -> exit::Result<Ended> {
         let (out, id) = (self.out, self.c.id().to_owned());
         let mut on_lost = |why: &str| {
             out.emit(
@@ -231,13 +230,9 @@ impl Node<'_> {
         }
         let cmd = Guarded {
             argv,
-            env: vec![
-                ("ZKDEMO_ELECTION_PATH".to_owned(), self.args.path.clone()),
-                ("ZKDEMO_LEADER_NODE".to_owned(), mine.path.clone()),
-                ("ZKDEMO_SESSION_ID".to_owned(), mine.session_id.to_string()),
-                ("ZKDEMO_FENCING_TOKEN".to_owned(), mine.czxid.to_string()),
-            ],
             kill_grace: self.args.contender.kill_grace,
+            path_var: "ZKDEMO_ELECTION_PATH",
+            node_var: "ZKDEMO_LEADER_NODE",
         };
         match self.c.guard(&cmd, &mut on_lost) {
             Ok(ended) => Ok(ended),

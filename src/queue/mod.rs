@@ -60,7 +60,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// Our node in the queue.
 #[derive(Debug, Clone)]
-pub struct Mine {
+pub struct OwnNode {
     pub name: String,
     pub path: String,
     pub seq: i32,
@@ -86,7 +86,7 @@ pub struct Queue {
     pub path: String,
     pub id: String,
     prefix: String,
-    mine: Option<Mine>,
+    mine: Option<OwnNode>,
 }
 
 impl Queue {
@@ -99,13 +99,13 @@ impl Queue {
         }
     }
 
-    pub fn mine(&self) -> Option<&Mine> {
+    pub fn mine(&self) -> Option<&OwnNode> {
         self.mine.as_ref()
     }
 
     /// Create our node (and the path, when missing). Safe to call again after a connection
     /// loss: the node made by a lost request is found by its prefix.
-    pub fn join(&mut self, s: &Session) -> Result<Mine> {
+    pub fn join(&mut self, s: &Session) -> Result<OwnNode> {
         let base = format!("{}/{}", self.path, self.prefix);
         let mut tries = 0;
         loop {
@@ -136,7 +136,7 @@ impl Queue {
     }
 
     /// After a lost create: a child with our prefix owned by this session is ours.
-    fn find_own(&mut self, s: &Session) -> Result<Option<Mine>> {
+    fn find_own(&mut self, s: &Session) -> Result<Option<OwnNode>> {
         for child in s.get_children(&self.path)? {
             if child.starts_with(&self.prefix) {
                 let path = format!("{}/{child}", self.path);
@@ -151,7 +151,7 @@ impl Queue {
         Ok(None)
     }
 
-    fn adopt(&mut self, s: &Session, path: &str) -> Result<Mine> {
+    fn adopt(&mut self, s: &Session, path: &str) -> Result<OwnNode> {
         let node_name = path.rsplit('/').next().unwrap_or(path).to_owned();
         let seq = name::parse(&node_name).map(|n| n.seq).unwrap_or(0);
         if seq >= name::NEAR_LIMIT {
@@ -163,7 +163,7 @@ impl Queue {
             );
         }
         let stat = s.exists(path)?.ok_or(Error::Gone)?;
-        let mine = Mine {
+        let mine = OwnNode {
             name: node_name,
             path: path.to_owned(),
             seq,

@@ -27,7 +27,7 @@ mod calls;
 mod error;
 mod events;
 mod handshake;
-mod helpers;
+mod call_pool;
 mod open;
 mod params;
 mod reaper;
@@ -254,7 +254,7 @@ impl Inner {
         }
         let zk = self.zk.clone();
         let (tx, rx) = mpsc::sync_channel(1);
-        if helpers::run(move || {
+        if call_pool::run(move || {
             let _ = tx.send(f(&zk));
         })
         .is_err()

@@ -35,7 +35,7 @@ pub fn to_json(v: &View, now_ms: i64) -> Value {
                 .map(|r| {
                     let (id, utf8) = data_json(&r.data);
                     json!({
-                        "pos": r.pos, "role": r.role, "id": id, "id_utf8": utf8,
+                        "pos": r.pos, "role": r.role.as_str(), "id": id, "id_utf8": utf8,
                         "seq": r.name.seq, "node": r.name.name, "format": r.name.format.as_str(),
                         "family": r.name.format.family(),
                         "session": if r.stat.ephemeral_owner == 0 { Value::Null } else { SessionId(r.stat.ephemeral_owner).to_string().into() },
@@ -50,7 +50,7 @@ pub fn to_json(v: &View, now_ms: i64) -> Value {
                 .iter()
                 .map(|p| json!({"kind": p.kind, "message": p.message}))
                 .collect();
-            json!({"path": q.path, "kind": "queue", "head_role": q.head_role,
+            json!({"path": q.path, "kind": "queue", "head_role": q.head_role.as_str(),
                    "contenders": rows, "problems": problems})
         }
         View::Config(c) => {

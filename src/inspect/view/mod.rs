@@ -17,7 +17,7 @@ pub use crate::session::NodeStat;
 pub use config::{is_config, parse_config};
 pub use format::{fmt_age, fmt_time};
 pub use json::to_json;
-pub use queue::{build_queue, name_suggests_queue, Problem, Queue, RoleHint, Row};
+pub use queue::{build_queue, name_suggests_queue, Problem, Queue, Role, RoleHint, Row};
 pub use text::to_text;
 
 /// One child of a directory as read: name, data, stat.

@@ -28,19 +28,45 @@ pub fn name_suggests_queue(path: &str) -> bool {
         .any(|w| last.contains(w))
 }
 
-fn head_role(path: &str, hint: RoleHint, formats: &[Format]) -> &'static str {
+/// A contender's role in a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// First in a lock's queue.
+    Holder,
+    /// First in an election.
+    Leader,
+    Waiting,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Holder => "holder",
+            Role::Leader => "leader",
+            Role::Waiting => "waiting",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+fn head_role(path: &str, hint: RoleHint, formats: &[Format]) -> Role {
     match hint {
-        RoleHint::Holder => "holder",
-        RoleHint::Leader => "leader",
+        RoleHint::Holder => Role::Holder,
+        RoleHint::Leader => Role::Leader,
         RoleHint::Auto => {
             let last = path.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
             let elects = ["elect", "leader", "latch"]
                 .iter()
                 .any(|w| last.contains(w));
             if elects || formats.contains(&Format::CuratorLatch) {
-                "leader"
+                Role::Leader
             } else {
-                "holder"
+                Role::Holder
             }
         }
     }
@@ -51,8 +77,7 @@ fn head_role(path: &str, hint: RoleHint, formats: &[Format]) -> &'static str {
 pub struct Row {
     /// 1 = first in line.
     pub pos: usize,
-    /// "holder" / "leader" / "waiting".
-    pub role: &'static str,
+    pub role: Role,
     pub name: Name,
     pub data: Vec<u8>,
     pub stat: NodeStat,
@@ -70,7 +95,7 @@ pub struct Problem {
 pub struct Queue {
     pub path: String,
     /// What the head is called: "holder" or "leader".
-    pub head_role: &'static str,
+    pub head_role: Role,
     pub rows: Vec<Row>,
     pub problems: Vec<Problem>,
 }
@@ -110,7 +135,7 @@ pub fn build_queue(path: &str, hint: RoleHint, children: Vec<Child>) -> Queue {
         }
         rows.push(Row {
             pos: i + 1,
-            role: if holds { head } else { "waiting" },
+            role: if holds { head } else { Role::Waiting },
             name: n,
             data: c.data,
             stat: c.stat,
@@ -177,7 +202,7 @@ pub fn build_queue(path: &str, hint: RoleHint, children: Vec<Child>) -> Queue {
     if families.len() > 1 {
         let heads: Vec<String> = rows
             .iter()
-            .filter(|r| r.role != "waiting")
+            .filter(|r| r.role != Role::Waiting)
             .map(|r| format!("{} ({})", r.name.name, r.name.format))
             .collect();
         problems.push(Problem {
@@ -226,16 +251,16 @@ mod tests {
         ];
         let q = build_queue("/demo-lock", RoleHint::Auto, kids.clone());
         let got: Vec<(usize, &str, i32)> =
-            q.rows.iter().map(|r| (r.pos, r.role, r.name.seq)).collect();
+            q.rows.iter().map(|r| (r.pos, r.role.as_str(), r.name.seq)).collect();
         assert_eq!(
             got,
             [(1, "holder", 3), (2, "waiting", 7), (3, "waiting", 11)]
         );
         assert!(q.problems.is_empty(), "{:?}", q.problems);
         let e = build_queue("/demo-election", RoleHint::Auto, kids.clone());
-        assert_eq!(e.rows[0].role, "leader");
+        assert_eq!(e.rows[0].role, Role::Leader);
         let forced = build_queue("/demo-election", RoleHint::Holder, kids);
-        assert_eq!(forced.rows[0].role, "holder");
+        assert_eq!(forced.rows[0].role, Role::Holder);
     }
 
     #[test]
@@ -274,7 +299,7 @@ mod tests {
             ]
         );
         // Each family has its own head: both believe they hold.
-        let roles: Vec<&str> = q.rows.iter().map(|r| r.role).collect();
+        let roles: Vec<&str> = q.rows.iter().map(|r| r.role.as_str()).collect();
         assert_eq!(roles, ["holder", "waiting", "holder"]);
         assert!(q.problems[3].message.contains("curator"));
         assert!(q.problems[1].message.contains("0x5"));
@@ -289,7 +314,7 @@ mod tests {
             child(&format!("{K}__rlock__0000000004"), "r3", 4, 0),
         ];
         let q = build_queue("/rw", RoleHint::Auto, kids);
-        let roles: Vec<&str> = q.rows.iter().map(|r| r.role).collect();
+        let roles: Vec<&str> = q.rows.iter().map(|r| r.role.as_str()).collect();
         assert_eq!(roles, ["holder", "holder", "waiting", "waiting"]);
         assert!(q.problems.is_empty());
     }
@@ -304,7 +329,7 @@ mod tests {
         )];
         assert_eq!(
             build_queue("/x", RoleHint::Auto, kids).rows[0].role,
-            "leader"
+            Role::Leader
         );
     }
 }

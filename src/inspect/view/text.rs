@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::format::{fmt_age, fmt_time, hex, owner, table};
-use super::View;
+use super::{Role, View};
 use crate::text::escape_display;
 
 /// The text a person reads; `now_ms` gives the ages.
@@ -14,7 +14,7 @@ pub fn to_text(v: &View, now_ms: i64) -> String {
             let _ = writeln!(out, "{path}: does not exist");
         }
         View::Queue(q) => {
-            let what = if q.head_role == "leader" {
+            let what = if q.head_role == Role::Leader {
                 "election"
             } else {
                 "lock"
@@ -43,7 +43,7 @@ pub fn to_text(v: &View, now_ms: i64) -> String {
                     let id = escape_display(&r.data, true);
                     rows.push(vec![
                         r.pos.to_string(),
-                        r.role.to_owned(),
+                        r.role.to_string(),
                         if id.is_empty() { "-".into() } else { id },
                         r.name.seq.to_string(),
                         r.name.format.to_string(),
