@@ -1,8 +1,9 @@
 //! zkdemo: ZooKeeper coordination from the command line.
 //!
-//! Data flows one way: `cli` → a command module (`lock`, `elect`, `config`, `inspect`,
-//! `server`, `demo`) → the recipes (`queue`) → `session` → the `zookeeper` crate. Only `session`
-//! touches the crate's handle.
+//! Data flows one way: `cli` (clap, once: a `Context`) → a command module (`lock`, `elect`,
+//! `config`, `inspect`, `server`, `demo`, `bench`) → the recipes (`contender`, `queue`,
+//! `watch`) → `session` → the `zookeeper` crate. Only `session` touches the crate; the session
+//! and the recipes never see clap or exit codes (`tests/layers.rs`). README, "Architecture".
 
 pub mod bench;
 pub mod child;

@@ -201,22 +201,13 @@ pub fn run(args: &BenchArgs, ctx: &Context) -> exit::Result<i32> {
         Ok(())
     })();
     ctx.progress.clear();
-    remove_tree(&admin, &ctx.base);
+    // Best effort: a benchmark must not leave litter, nor fail for it.
+    let _ = admin.delete_tree(&ctx.base);
     admin.close();
     result?;
     report.print(out);
     // Missed targets are figures, not failures: the table says which.
     Ok(exit::OK)
-}
-
-/// Delete a subtree, deepest first (best effort: a benchmark must not leave litter).
-pub fn remove_tree(s: &Session, path: &str) {
-    if let Ok(children) = s.get_children(path) {
-        for c in children {
-            remove_tree(s, &format!("{path}/{c}"));
-        }
-    }
-    let _ = s.delete(path, None);
 }
 
 /// A one-line progress indicator on stderr, only when stderr is a terminal.

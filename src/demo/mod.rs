@@ -203,7 +203,7 @@ pub fn run(args: &DemoArgs, ctx: &Context) -> exit::Result<i32> {
             own = s;
         }
     }
-    let deleted = delete_tree(&own, &base);
+    let deleted = own.delete_tree(&base);
     let gone = matches!(own.exists(&base), Ok(None));
     own.close_within(Duration::from_secs(1));
     match &deleted {
@@ -300,22 +300,4 @@ fn make_base(s: &Session) -> exit::Result<String> {
     Err(Error::failure(
         "cannot find a free name for the demo's znode",
     ))
-}
-
-/// Delete `path` and everything under it (children first); the number of znodes deleted.
-fn delete_tree(s: &Session, path: &str) -> session::Result<usize> {
-    let mut n = 0;
-    let children = match s.get_children(path) {
-        Ok(c) => c,
-        Err(session::Error::NoNode) => return Ok(0),
-        Err(e) => return Err(e),
-    };
-    for c in children {
-        n += delete_tree(s, &format!("{path}/{c}"))?;
-    }
-    match s.delete(path, None) {
-        Ok(()) => Ok(n + 1),
-        Err(session::Error::NoNode) => Ok(n),
-        Err(e) => Err(e),
-    }
 }

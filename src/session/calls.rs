@@ -112,6 +112,30 @@ impl Session {
         self.call(move |zk| zk.delete(&path, version))
     }
 
+    /// Delete `path` and everything under it, children first (zkCli's `deleteall`); the number
+    /// of znodes deleted. Nodes already gone are fine; another error stops it.
+    pub fn delete_tree(&self, path: &str) -> Result<usize> {
+        let children = match self.get_children(path) {
+            Ok(c) => c,
+            Err(Error::NoNode) => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let mut n = 0;
+        for c in children {
+            let child = if path == "/" {
+                format!("/{c}")
+            } else {
+                format!("{path}/{c}")
+            };
+            n += self.delete_tree(&child)?;
+        }
+        match self.delete(path, None) {
+            Ok(()) => Ok(n + 1),
+            Err(Error::NoNode) => Ok(n),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The stat of `path`, or `None` when it does not exist.
     pub fn exists(&self, path: &str) -> Result<Option<NodeStat>> {
         let path = checked(path)?;

@@ -23,11 +23,11 @@
 //! - `close` deletes our ephemeral nodes at once when the server answers, and returns within
 //!   its deadline when it does not (the reaper then closes the session when a server answers).
 
+mod call_pool;
 mod calls;
 mod error;
 mod events;
 mod handshake;
-mod call_pool;
 mod open;
 mod params;
 mod reaper;

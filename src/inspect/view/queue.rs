@@ -250,8 +250,11 @@ mod tests {
             child(&format!("{K}__lock__0000000011"), "w3", 3, 0),
         ];
         let q = build_queue("/demo-lock", RoleHint::Auto, kids.clone());
-        let got: Vec<(usize, &str, i32)> =
-            q.rows.iter().map(|r| (r.pos, r.role.as_str(), r.name.seq)).collect();
+        let got: Vec<(usize, &str, i32)> = q
+            .rows
+            .iter()
+            .map(|r| (r.pos, r.role.as_str(), r.name.seq))
+            .collect();
         assert_eq!(
             got,
             [(1, "holder", 3), (2, "waiting", 7), (3, "waiting", 11)]
