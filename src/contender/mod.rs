@@ -145,7 +145,14 @@ impl Contender {
         deadline: Option<Instant>,
         mut on: impl FnMut(Progress),
     ) -> queue::Result<Turn> {
+        let mut again = false;
         loop {
+            // Starting over (a new session) does not extend the deadline; the first round
+            // always runs, so that `-n` (a deadline of now) still looks.
+            if again && deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok(Turn::TimedOut);
+            }
+            again = true;
             if self.joined_once && self.waits_out_outages {
                 if let Some(sig) = self.session_patiently()? {
                     return Ok(Turn::Signal(sig));
