@@ -103,7 +103,7 @@ fn all_benches_on_a_small_configuration() {
     // The watch fires before the read that follows it returns.
     let notified = value(
         &f,
-        "config 3 watchers: notified (watch fired, before the read) p50",
+        "config 3 watchers: notified (watcher woken, before the read) p50",
     );
     assert!(notified > -1.0);
     assert!(notified <= value(&f, "config 3 watchers: propagation p50"));

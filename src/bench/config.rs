@@ -228,7 +228,7 @@ pub fn run(ctx: &Ctx, watchers: usize, sets: usize) -> exit::Result<Vec<Figure>>
         figs[1] = figs[1].clone().target(Target::RatioAtMost(3.0));
     }
     figs.extend(p50_p99(
-        &format!("{name}: notified (watch fired, before the read)"),
+        &format!("{name}: notified (watcher woken, before the read)"),
         &notified,
     ));
     figs.extend(p50_p99(
