@@ -166,6 +166,7 @@ impl GlobalArgs {
         Output {
             json: self.json,
             quiet: self.quiet,
+            text_to_stderr: false,
         }
     }
 }

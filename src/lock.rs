@@ -17,6 +17,7 @@ use crate::output::{Event, Output};
 use crate::queue::OwnNode;
 use crate::session::fmt_duration;
 use crate::signals;
+use crate::text::{escape_display, escape_invalid};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -104,9 +105,18 @@ pub fn run(args: &LockArgs, ctx: &Context) -> exit::Result<i32> {
         ctx.session.clone(),
         patient,
     );
+    // Command mode leaves stdout to the command: our lines go to stderr, and speak of the
+    // lock, not of a worker.
+    let (out, voice) = if command.is_empty() {
+        let id = c.id().to_owned();
+        (ctx.out, Voice::Worker(id))
+    } else {
+        (ctx.out.leaving_stdout(), Voice::Command(args.path.clone()))
+    };
     let mut w = Worker {
         args,
-        out: ctx.out,
+        out,
+        voice,
         c,
         holding_since: None,
     };
@@ -121,9 +131,68 @@ pub fn run(args: &LockArgs, ctx: &Context) -> exit::Result<i32> {
 struct Worker<'a> {
     args: &'a LockArgs,
     out: Output,
+    voice: Voice,
     c: Contender,
     /// Set while we hold the lock.
     holding_since: Option<Instant>,
+}
+
+/// Who the lines for people speak of: a worker (worker mode, on stdout), or the lock a command
+/// runs under (command mode, on stderr: stdout is the command's).
+#[derive(Clone)]
+enum Voice {
+    Worker(String),
+    Command(String),
+}
+
+impl Voice {
+    fn queued(&self, position: usize, ahead: &str) -> String {
+        match self {
+            Voice::Worker(id) => {
+                format!("worker {id} waits for the lock (position {position}, behind {ahead})")
+            }
+            Voice::Command(path) => {
+                format!("waiting for the lock {path} (position {position}, behind {ahead})")
+            }
+        }
+    }
+
+    fn acquired(&self, path: &str, token: i64) -> String {
+        match self {
+            Voice::Worker(id) => {
+                format!("worker {id} holds the lock {path} (fencing token {token})")
+            }
+            Voice::Command(_) => format!("holding the lock {path} (fencing token {token})"),
+        }
+    }
+
+    fn released(&self, held: Duration) -> String {
+        match self {
+            Voice::Worker(id) => {
+                format!("worker {id} released the lock after {}", fmt_duration(held))
+            }
+            Voice::Command(path) => {
+                format!("released the lock {path} after {}", fmt_duration(held))
+            }
+        }
+    }
+
+    fn lost(&self, why: &str) -> String {
+        match self {
+            Voice::Worker(id) => format!("worker {id} LOST the lock: {why}"),
+            Voice::Command(path) => format!("LOST the lock {path}: {why}; stopping the command"),
+        }
+    }
+}
+
+/// "worker 3": another contender, by the id it stored (escaped: another client may store
+/// anything), or by its node's name when it stored none.
+fn contender_name(id: &[u8], node: &str) -> String {
+    if id.is_empty() {
+        node.to_owned()
+    } else {
+        format!("worker {}", escape_display(id, true))
+    }
 }
 
 impl Worker<'_> {
@@ -131,9 +200,10 @@ impl Worker<'_> {
         let mut acquired = 0u64;
         loop {
             let started = Instant::now();
-            let mine = match self.wait_turn(started)? {
+            let mut holder = None;
+            let mine = match self.wait_turn(started, &mut holder)? {
                 Turn::First(mine) => mine,
-                Turn::TimedOut => return Ok(self.gave_up(started)),
+                Turn::TimedOut => return Ok(self.gave_up(started, holder)),
                 Turn::Signal(sig) => return Ok(signals::exit_code(sig)),
             };
             acquired += 1;
@@ -143,9 +213,9 @@ impl Worker<'_> {
                 return self.guard_command();
             }
             let hold = self.args.hold.unwrap_or(Duration::from_secs(2));
-            let (out, id) = (self.out, self.c.id().to_owned());
+            let (out, id, voice) = (self.out, self.c.id().to_owned(), self.voice.clone());
             let ended = self.c.hold(Some(Instant::now() + hold), &mut |why| {
-                emit_lost(out, &id, why, "")
+                emit_lost(out, &id, why, &voice)
             });
             match ended {
                 Ended::Signal(sig) => return Ok(signals::exit_code(sig)),
@@ -171,59 +241,66 @@ impl Worker<'_> {
         }
     }
 
-    /// Join the queue and wait to be first, within -n/-w.
-    fn wait_turn(&mut self, started: Instant) -> exit::Result<Turn> {
+    /// Join the queue and wait to be first, within -n/-w. `holder` learns who held the lock
+    /// the last time we looked (for -n's answer).
+    fn wait_turn(&mut self, started: Instant, holder: &mut Option<String>) -> exit::Result<Turn> {
         // -n: a deadline of now; whatever is already known decides.
         let deadline = if self.args.nonblock {
             Some(started)
         } else {
             self.args.wait.map(|w| started + w)
         };
-        let (out, id, path, nonblock) = (
+        let (out, id, path, nonblock, voice) = (
             self.out,
             self.c.id().to_owned(),
             self.args.path.clone(),
             self.args.nonblock,
+            self.voice.clone(),
         );
         self.c
             .wait_turn(deadline, |p| {
                 let Progress::Waiting(w) = p else { return };
+                let head = &w.pos.head;
+                *holder = Some(contender_name(&w.id_of(head), &head.name));
                 if nonblock {
                     return;
                 }
-                let ahead = w
-                    .pos
-                    .predecessor
-                    .as_ref()
-                    .map(|n| n.name.clone())
-                    .unwrap_or_default();
+                let Some(pred) = w.pos.predecessor.as_ref() else {
+                    return;
+                };
+                let raw = w.id_of(pred);
+                // One meaning of position everywhere, as `inspect` shows it: 1 = the holder.
+                let position = w.pos.index + 1;
                 out.emit(
                     &Event::new("queued")
                         .with("id", id.clone())
                         .with("path", path.clone())
-                        .with("position", w.pos.index)
-                        .with("waiting_on", ahead.clone())
-                        .text(format!(
-                            "worker {id} waits for the lock (position {}, behind {ahead})",
-                            w.pos.index
-                        )),
+                        .with("position", position)
+                        .with("waiting_on", pred.name.clone())
+                        .with("waiting_on_id", escape_invalid(&raw))
+                        .text(voice.queued(position, &contender_name(&raw, &pred.name))),
                 );
             })
             .map_err(|e| e.to_exit(&format!("waiting for the lock {}", self.args.path)))
     }
 
-    fn gave_up(&self, started: Instant) -> i32 {
-        let why = if self.args.nonblock {
-            "the lock is held by someone else"
-        } else {
-            "waited too long"
+    fn gave_up(&self, started: Instant, holder: Option<String>) -> i32 {
+        let why = match (self.args.nonblock, holder) {
+            (true, Some(h)) => format!("the lock is held by {h}"),
+            (true, None) => "the lock is held by someone else".to_owned(),
+            (false, _) => "waited too long".to_owned(),
+        };
+        let text = match &self.voice {
+            Voice::Worker(id) => format!("worker {id} gave up: {why}"),
+            // The line below says it (once).
+            Voice::Command(_) => String::new(),
         };
         self.out.emit(
             &Event::new("gave_up")
                 .with("id", self.c.id())
-                .with("reason", why)
+                .with("reason", why.clone())
                 .with("waited_ms", started.elapsed().as_millis() as u64)
-                .text(format!("worker {} gave up: {why}", self.c.id())),
+                .text(text),
         );
         eprintln!("zkdemo: lock {} not acquired: {why}", self.args.path);
         self.args.conflict_exit_code
@@ -239,12 +316,7 @@ impl Worker<'_> {
                 .with("fencing_token", mine.czxid)
                 .with("session", mine.session_id.to_string())
                 .with("waited_ms", waited.as_millis() as u64)
-                .text(format!(
-                    "worker {} holds the lock {} (fencing token {})",
-                    self.c.id(),
-                    self.args.path,
-                    mine.czxid
-                )),
+                .text(self.voice.acquired(&self.args.path, mine.czxid)),
         );
     }
 
@@ -254,11 +326,7 @@ impl Worker<'_> {
             &Event::new("released")
                 .with("id", self.c.id())
                 .with("held_ms", held.as_millis() as u64)
-                .text(format!(
-                    "worker {} released the lock after {}",
-                    self.c.id(),
-                    fmt_duration(held)
-                )),
+                .text(self.voice.released(held)),
         );
     }
 
@@ -272,12 +340,10 @@ impl Worker<'_> {
             path_var: "ZKDEMO_LOCK_PATH",
             node_var: "ZKDEMO_LOCK_NODE",
         };
-        let (out, id) = (self.out, self.c.id().to_owned());
+        let (out, id, voice) = (self.out, self.c.id().to_owned(), self.voice.clone());
         let ended = self
             .c
-            .guard(&cmd, &mut |why| {
-                emit_lost(out, &id, why, "; stopping the command")
-            })
+            .guard(&cmd, &mut |why| emit_lost(out, &id, why, &voice))
             .map_err(|e| Error::new(127, format!("cannot run {:?}: {e}", argv[0])))?;
         match ended {
             Ended::Lost(_) => {
@@ -290,11 +356,11 @@ impl Worker<'_> {
     }
 }
 
-fn emit_lost(out: Output, id: &str, why: &str, then: &str) {
+fn emit_lost(out: Output, id: &str, why: &str, voice: &Voice) {
     out.emit(
         &Event::new("lost")
             .with("id", id)
             .with("reason", why)
-            .text(format!("worker {id} LOST the lock: {why}{then}")),
+            .text(voice.lost(why)),
     );
 }

@@ -38,7 +38,10 @@ pub(super) fn describe(ev: &Value) -> Option<String> {
         v => v.to_string(),
     };
     let text = match ev["event"].as_str()? {
-        "queued" => format!("waits for the lock ({} ahead of it)", s("position")),
+        "queued" => format!(
+            "waits for the lock ({} ahead of it)",
+            ev["position"].as_u64().unwrap_or(1).saturating_sub(1)
+        ),
         "acquired" => format!(
             "HOLDS the lock (waited {} ms, fencing token {})",
             s("waited_ms"),
@@ -98,7 +101,7 @@ mod tests {
             describe(&ev).as_deref(),
             Some("HOLDS the lock (waited 12 ms, fencing token 7)")
         );
-        let ev = json!({"event": "queued", "position": 2});
+        let ev = json!({"event": "queued", "position": 3});
         assert_eq!(
             describe(&ev).as_deref(),
             Some("waits for the lock (2 ahead of it)")

@@ -88,9 +88,15 @@ pub fn run(args: &ElectArgs, ctx: &Context) -> exit::Result<i32> {
         ctx.session.clone(),
         true,
     );
+    // With a command, stdout is the command's: our lines go to stderr.
+    let out = if args.contender.command.is_empty() {
+        ctx.out
+    } else {
+        ctx.out.leaving_stdout()
+    };
     let mut n = Node {
         args,
-        out: ctx.out,
+        out,
         c,
         leading_since: None,
     };
@@ -200,7 +206,7 @@ impl Node<'_> {
                             .with("leader", escape_invalid(&raw))
                             .with("leader_node", pos.head.name.clone())
                             .with("following", followed)
-                            .with("position", pos.index)
+                            .with("position", pos.index + 1)
                             .text(format!(
                                 "node {} follows node {}",
                                 escape_display(id.as_bytes(), true),

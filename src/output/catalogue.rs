@@ -32,8 +32,8 @@ const fn ev(
 
 #[rustfmt::skip]
 pub const EVENTS: &[EventDoc] = &[
-    ev("queued", "lock", &["id", "path", "position", "waiting_on"],
-       "Waiting for the lock: our place (0 = holder) and the node we watch."),
+    ev("queued", "lock", &["id", "path", "position", "waiting_on", "waiting_on_id"],
+       "Waiting for the lock: our place (1 = the holder, as `inspect`'s POS), the node we watch and its id."),
     ev("acquired", "lock", &["id", "path", "node", "seq", "fencing_token", "session", "waited_ms"],
        "We hold the lock. `fencing_token` grows with every acquisition; `session` is ours (0x…)."),
     ev("released", "lock", &["id", "held_ms"],
@@ -44,7 +44,7 @@ pub const EVENTS: &[EventDoc] = &[
        "The hold (or leadership) was lost; printed before a guarded command is stopped."),
     ev("joined", "elect", &["id", "node", "seq"], "Our node is in the election."),
     ev("follower", "elect", &["id", "leader", "leader_node", "following", "position"],
-       "We follow: the leader's id and node, the node we watch, our place."),
+       "We follow: the leader's id and node, the node we watch, our place (1 = the leader)."),
     ev("leader", "elect", &["id", "path", "node", "seq", "fencing_token", "session"],
        "We lead."),
     ev("resigned", "elect", &["id"], "We stopped leading (printed before the node is deleted)."),

@@ -69,13 +69,27 @@ pub fn timestamp() -> String {
 pub struct Output {
     pub json: bool,
     pub quiet: bool,
+    /// The lines for people go to stderr: stdout belongs to a guarded command (as with
+    /// `flock`). JSON events stay on stdout, where `--json` promises them.
+    pub text_to_stderr: bool,
 }
 
 impl Output {
+    /// The same, with the lines for people on stderr.
+    pub fn leaving_stdout(self) -> Output {
+        Output {
+            text_to_stderr: true,
+            ..self
+        }
+    }
+
     pub fn emit(&self, event: &Event) {
         let line = if self.json {
             event.to_json()
         } else if self.quiet || event.text.is_empty() {
+            return;
+        } else if self.text_to_stderr {
+            eprintln!("zkdemo: {}", event.text);
             return;
         } else {
             event.text.clone()

@@ -1,0 +1,103 @@
+//! The original scripts' workflows as a user runs them (issue #17): what the lines say, and
+//! where they go.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+
+/// Issue #17, 3: `zkdemo lock -- ./report.sh > out.csv` must leave stdout to the command, as
+/// `flock` and `etcdctl lock` do: zkdemo's own lines go to stderr and do not call the command
+/// a worker. (Before: "worker vm-6853 holds the lock …" landed in the CSV.)
+#[test]
+fn command_mode_leaves_stdout_to_the_command() {
+    let zk = shared().connect_string();
+    let path = unique_path("stdout");
+    for (what, args) in [
+        ("lock", vec!["lock", "--path", path.as_str()]),
+        ("elect", vec!["elect", "--path", path.as_str()]),
+    ] {
+        let mut cmd = zkdemo();
+        cmd.args(["--zk", &zk])
+            .args(&args)
+            .args(["--", "sh", "-c", "echo a,b; echo 1,2"]);
+        let (st, p) = run(cmd, Duration::from_secs(20));
+        assert_eq!(st.code(), Some(0), "{what}: {}", p.transcript());
+        let out: Vec<String> = p.lines().into_iter().map(|l| l.text).collect();
+        assert_eq!(
+            out,
+            ["a,b", "1,2"],
+            "{what}: stdout is the command's alone\n{}",
+            p.transcript()
+        );
+        let err = p.stderr();
+        assert!(!err.contains("worker"), "{what}: {err}");
+        if what == "lock" {
+            assert!(
+                err.contains(&format!("holding the lock {path} (fencing token")),
+                "{err}"
+            );
+        }
+    }
+}
+
+/// Issue #17, 5: one meaning of position everywhere (1 = the holder, as `inspect`'s POS), and
+/// the contender ahead named by its id; `lock -n` says who holds.
+#[test]
+fn the_waiting_line_agrees_with_inspect_and_names_who_is_ahead() {
+    let zk = shared().connect_string();
+    let path = unique_path("position");
+    let worker = |id: &str| {
+        let mut cmd = zkdemo();
+        cmd.args([
+            "--zk", &zk, "lock", "--path", &path, "--id", id, "--hold", "30s", "--count", "1",
+        ]);
+        Proc::spawn(cmd)
+    };
+    let holder = worker("h");
+    holder
+        .wait_text("worker h holds the lock", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("{}", holder.transcript()));
+    let first = worker("a");
+    let waits = first
+        .wait_text("worker a waits for the lock ", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("{}", first.transcript()));
+    assert_eq!(waits, "(position 2, behind worker h)");
+    let second = worker("b");
+    let waits = second
+        .wait_text("worker b waits for the lock ", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("{}", second.transcript()));
+    assert_eq!(waits, "(position 3, behind worker a)");
+
+    // inspect puts b at POS 3 too.
+    let mut cmd = zkdemo();
+    cmd.args(["--zk", &zk, "--json", "inspect", &path]);
+    let (st, p) = run(cmd, Duration::from_secs(10));
+    assert_eq!(st.code(), Some(0), "{}", p.transcript());
+    let ev = p.events().pop().expect("an inspect event");
+    let rows = ev["paths"][0]["contenders"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| panic!("{ev}"));
+    let b = rows
+        .iter()
+        .find(|r| r["id"] == "b")
+        .unwrap_or_else(|| panic!("{ev}"));
+    assert_eq!(b["pos"], 3, "{ev}");
+
+    // -n says who holds.
+    let mut cmd = zkdemo();
+    cmd.args(["--zk", &zk, "lock", "-n", "--path", &path, "--", "true"]);
+    let (st, p) = run(cmd, Duration::from_secs(10));
+    assert_eq!(st.code(), Some(75), "{}", p.transcript());
+    assert!(
+        p.stderr()
+            .contains("not acquired: the lock is held by worker h"),
+        "{}",
+        p.transcript()
+    );
+    for w in [&holder, &first, &second] {
+        w.signal(libc::SIGTERM);
+    }
+}
