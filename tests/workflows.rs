@@ -101,3 +101,35 @@ fn the_waiting_line_agrees_with_inspect_and_names_who_is_ahead() {
         w.signal(libc::SIGTERM);
     }
 }
+
+/// Issue #17, 4: after node 1 stops and node 2 leads, node 3 says it follows node 2 (before,
+/// it said "follows node 1" until it led itself: it watched only node 2, the one ahead).
+#[test]
+fn followers_say_whom_they_follow_after_every_change() {
+    let zk = shared().connect_string();
+    let path = unique_path("followers");
+    let node = |id: &str| {
+        let mut cmd = zkdemo();
+        cmd.args(["--zk", &zk, "elect", "--path", &path, "--id", id]);
+        Proc::spawn(cmd)
+    };
+    let one = node("1");
+    one.wait_text("node 1 is the leader", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("{}", one.transcript()));
+    let two = node("2");
+    two.wait_text("node 2 follows node 1", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("{}", two.transcript()));
+    let three = node("3");
+    three
+        .wait_text("node 3 follows node 1", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("{}", three.transcript()));
+    one.signal(libc::SIGTERM);
+    two.wait_text("node 2 is the leader", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("{}", two.transcript()));
+    three
+        .wait_text("node 3 follows node 2", Duration::from_secs(5))
+        .unwrap_or_else(|| panic!("node 3 still follows node 1:\n{}", three.transcript()));
+    for p in [&two, &three] {
+        p.signal(libc::SIGTERM);
+    }
+}

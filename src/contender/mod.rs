@@ -132,6 +132,13 @@ impl Contender {
         }
     }
 
+    /// While waiting, hear of every change of the head too, not only of the one ahead
+    /// (`Queue::watch_the_head`): an election's followers say whom they follow.
+    pub fn watching_the_head(mut self) -> Contender {
+        self.queue.watch_the_head();
+        self
+    }
+
     pub fn id(&self) -> &str {
         &self.id
     }

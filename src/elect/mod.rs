@@ -47,8 +47,8 @@ counter reached its limit; 130/143 interrupted by SIGINT/SIGTERM while following
 #[derive(Debug, Args)]
 #[command(
     long_about = "Compete for leadership: the node with the lowest sequence leads; each other \
-node watches only the one ahead of it. When the leader stops (Ctrl-C, SIGTERM, --lead \
-elapsed) its node is deleted at once and the next one leads within milliseconds; when it \
+node waits for the one ahead of it, and watches the leader to say whom it follows after every \
+change. When the leader stops (Ctrl-C, SIGTERM, --lead elapsed) its node is deleted at once and the next one leads within milliseconds; when it \
 dies, the next one leads once its session expires. Nodes are kazoo's, so a kazoo Election \
 on the same path takes part in the same election.\n\nWith a command after `--`, the command \
 runs only while this process leads; when leadership is lost it is stopped (SIGTERM, \
@@ -87,7 +87,8 @@ pub fn run(args: &ElectArgs, ctx: &Context) -> exit::Result<i32> {
         args.contender.id.as_deref(),
         ctx.session.clone(),
         true,
-    );
+    )
+    .watching_the_head();
     // With a command, stdout is the command's: our lines go to stderr.
     let out = if args.contender.command.is_empty() {
         ctx.out

@@ -87,6 +87,8 @@ pub struct Queue {
     pub id: String,
     prefix: String,
     mine: Option<OwnNode>,
+    /// Waiters also watch the head (`watch_the_head`).
+    head_watch: bool,
 }
 
 impl Queue {
@@ -96,6 +98,7 @@ impl Queue {
             id: id.to_owned(),
             prefix: name::new_prefix(),
             mine: None,
+            head_watch: false,
         }
     }
 
@@ -267,8 +270,17 @@ impl Queue {
         }
     }
 
+    /// Also watch the head of the queue while waiting (see `wait_first`).
+    pub fn watch_the_head(&mut self) {
+        self.head_watch = true;
+    }
+
     /// Wait until we are first in the queue, watching only our predecessor. `on_wait` is told
-    /// our place each time we list the queue and are not first (once per wake-up).
+    /// our place each time we list the queue and are not first (once per wake-up). With
+    /// `watch_the_head`, a waiter also watches the head, so that it hears of every new holder
+    /// (an election's followers say whom they follow): when the head goes, every such waiter
+    /// lists the queue once. That wakes them all, but only to report: who is first is still
+    /// decided by the predecessor watch alone.
     pub fn wait_first(
         &self,
         s: &Session,
@@ -277,6 +289,8 @@ impl Queue {
         deadline: Option<Instant>,
         mut on_wait: impl FnMut(&Position),
     ) -> Result<Waited> {
+        // The head we watch already (a watch fires once; one is enough).
+        let mut head_watched: Option<String> = None;
         loop {
             let listed = self.position(s).and_then(|pos| {
                 if pos.index == 0 {
@@ -286,7 +300,17 @@ impl Queue {
                     .predecessor
                     .clone()
                     .expect("index > 0 has a predecessor");
-                let watching = self.watch(s, &pred.name, tx.clone())?;
+                let mut watching = self.watch(s, &pred.name, tx.clone())?;
+                let head = &pos.head.name;
+                if watching
+                    && self.head_watch
+                    && pos.index > 1
+                    && head_watched.as_ref() != Some(head)
+                {
+                    // Gone already: list again, as for a predecessor gone.
+                    watching = self.watch(s, head, tx.clone())?;
+                    head_watched = watching.then(|| head.clone());
+                }
                 Ok((pos, watching))
             });
             match listed {
