@@ -49,8 +49,8 @@ counter reached its limit; 130/143 interrupted by SIGINT/SIGTERM while following
     long_about = "Compete for leadership: the node with the lowest sequence leads; each other \
 node waits for the one ahead of it, and watches the leader to say whom it follows after every \
 change. When the leader stops (Ctrl-C, SIGTERM, --lead elapsed) its node is deleted at once \
-and the next one leads within milliseconds; when it dies, the next one leads once its session expires. Nodes are kazoo's, so a kazoo Election \
-on the same path takes part in the same election.\n\nWith a command after `--`, the command \
+and the next one leads within milliseconds; when it dies, the next one leads once its session \
+expires. Nodes are kazoo's, so a kazoo Election on the same path takes part in the same election.\n\nWith a command after `--`, the command \
 runs only while this process leads; when leadership is lost it is stopped (SIGTERM, \
 --kill-grace, SIGKILL) before another node can lead, and this node queues again.",
     after_help = EXAMPLES
