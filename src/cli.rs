@@ -102,8 +102,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options shared by every subcommand.
+/// Options shared by every subcommand (shown under their own heading in every `--help`).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// ZooKeeper servers: host:port[,host:port…][/chroot].
     #[arg(short = 'z', long = "zk", env = "ZKDEMO_ZK", global = true,
@@ -126,8 +127,10 @@ pub struct GlobalArgs {
           hide_env_values = true, value_parser = AuthParser)]
     pub auth: Option<Auth>,
 
-    /// The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the
-    /// parents it creates for them). `creator`: with --auth, all rights for the --auth identity
+    /// The ACL of the nodes zkdemo creates (--help says which is which).
+    ///
+    /// It applies to lock and election nodes, config nodes, and the parents zkdemo creates for
+    /// them. `creator`: with --auth, all rights for the --auth identity
     /// and read for everyone (others cannot delete our lock node, change our config, or join
     /// our queue); without --auth, open. `private`: all rights for our identity, nothing for
     /// anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in

@@ -70,15 +70,16 @@ pub struct LockArgs {
     pub contender: ContenderArgs,
 
     /// Worker mode: how long to hold the lock each time [default: 2s].
-    #[arg(long, value_parser = parse_duration, conflicts_with = "command")]
+    #[arg(long, value_parser = parse_duration, conflicts_with = "command", value_name = "DURATION")]
     pub hold: Option<Duration>,
 
     /// Worker mode: how long to wait after releasing before queueing again [default: 1s].
-    #[arg(long, value_parser = parse_duration, conflicts_with = "command")]
+    #[arg(long, value_parser = parse_duration, conflicts_with = "command", value_name = "DURATION")]
     pub pause: Option<Duration>,
 
     /// Worker mode: stop after this many acquisitions [default: until Ctrl-C].
-    #[arg(long, conflicts_with = "command", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, conflicts_with = "command", value_parser = clap::value_parser!(u64).range(1..),
+          value_name = "N")]
     pub count: Option<u64>,
 
     /// Give up after waiting this long for the lock.

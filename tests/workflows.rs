@@ -133,3 +133,58 @@ fn followers_say_whom_they_follow_after_every_change() {
         p.signal(libc::SIGTERM);
     }
 }
+
+/// Issue #17, 9: `-h` keeps a command's own options apart from the global ones, and the long
+/// `--acl` text for `--help`; bash completion offers no file names for `server --nodes`.
+#[test]
+fn help_groups_global_options_and_keeps_long_texts_for_long_help() {
+    for sub in [
+        "lock", "elect", "config", "inspect", "server", "demo", "bench",
+    ] {
+        let out = zkdemo().args([sub, "-h"]).output().expect("zkdemo runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (own, global) = text
+            .split_once("Global options:")
+            .unwrap_or_else(|| panic!("{sub} -h has no 'Global options:' heading:\n{text}"));
+        // The lines that define an option: "  -z, --zk <CONNECT>  …", "      --json  …".
+        let defines = |part: &str, flag: &str| {
+            part.lines().any(|l| {
+                let l = l.trim_start();
+                let l = l.split_once(", ").map_or(l, |(short, rest)| {
+                    if short.len() == 2 && short.starts_with('-') {
+                        rest
+                    } else {
+                        l
+                    }
+                });
+                l.split_whitespace().next() == Some(flag)
+            })
+        };
+        for flag in ["--zk", "--session-timeout", "--auth", "--acl", "--json"] {
+            assert!(
+                !defines(own, flag),
+                "{sub} -h: {flag} among its own options:\n{text}"
+            );
+            assert!(defines(global, flag), "{sub} -h: {flag} missing:\n{text}");
+        }
+        assert!(
+            !text.contains("eavesdroppers"),
+            "{sub} -h has the long --acl text"
+        );
+    }
+    let long = zkdemo().args(["lock", "--help"]).output().expect("runs");
+    assert!(String::from_utf8_lossy(&long.stdout).contains("eavesdroppers"));
+    let bash = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/zkdemo.bash"),
+    )
+    .expect("bash completion");
+    let nodes = bash
+        .split("--nodes)")
+        .nth(1)
+        .and_then(|rest| rest.split(";;").next())
+        .expect("a --nodes case");
+    assert!(
+        !nodes.contains("compgen -f"),
+        "server --nodes completes file names: {nodes}"
+    );
+}

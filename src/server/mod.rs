@@ -42,7 +42,8 @@ Without Java or ZooKeeper it says how to install them and exits with 69."
 )]
 pub struct ServerArgs {
     /// Number of servers: 1 (standalone) or 3 (an ensemble with a leader and two followers).
-    #[arg(long, default_value_t = 1, value_name = "1|3", value_parser = parse_nodes)]
+    #[arg(long, default_value_t = 1, value_name = "1|3", value_parser = parse_nodes,
+          value_hint = clap::ValueHint::Other)]
     pub nodes: usize,
 
     /// Client port of the first server; the others use the next ones. 0 picks free ports.
