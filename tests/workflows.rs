@@ -188,3 +188,30 @@ fn help_groups_global_options_and_keeps_long_texts_for_long_help() {
         "server --nodes completes file names: {nodes}"
     );
 }
+
+/// Issue #17, 10: the README's by-hand story tells all three original scripts (lock, election,
+/// config with its updater), in the lines zkdemo prints today, and how to keep the server's data.
+#[test]
+fn the_readme_story_tells_all_three_scripts() {
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"),
+    )
+    .expect("README.md");
+    let story = readme
+        .split("Or by hand")
+        .nth(1)
+        .and_then(|s| s.split("## Commands").next())
+        .expect("the by-hand story");
+    for line in [
+        "zkdemo server --data-dir",
+        "zkdemo lock --id 3",
+        "worker 3 waits for the lock (position 3, behind worker 2)",
+        "zkdemo elect --id 3",
+        "node 3 follows node 2",
+        "zkdemo config watch",
+        "zkdemo config set",
+        "/configs/demo version 1 (changed): +size=10",
+    ] {
+        assert!(story.contains(line), "the README's story lacks {line:?}");
+    }
+}
