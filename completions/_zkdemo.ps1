@@ -140,7 +140,7 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             break
         }
         'zkdemo;config;set' {
-            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Replace the whole data with TEXT, whatever it holds')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Replace the whole data with TEXT, whatever it holds. Without TEXT: interactive, each line of stdin replaces the whole data')
             [CompletionResult]::new('--expect-version', '--expect-version', [CompletionResultType]::ParameterName, 'Write only if the node is at version V now (exit code 75 otherwise)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The config''s name: the node is /configs/NAME')
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Any znode instead of /configs/NAME')
@@ -187,6 +187,7 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
             [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (--help says which is which)')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print the data exactly as stored, whatever it holds (no newline added, nothing escaped)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')

@@ -267,7 +267,7 @@ _zkdemo() {
             return 0
             ;;
         zkdemo__subcmd__config__subcmd__get)
-            opts="-z -v -q -h --name --path --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
+            opts="-z -v -q -h --raw --name --path --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -132,7 +132,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'zkdemo;config;set'= {
-            cand --raw 'Replace the whole data with TEXT, whatever it holds'
+            cand --raw 'Replace the whole data with TEXT, whatever it holds. Without TEXT: interactive, each line of stdin replaces the whole data'
             cand --expect-version 'Write only if the node is at version V now (exit code 75 otherwise)'
             cand --name 'The config''s name: the node is /configs/NAME'
             cand --path 'Any znode instead of /configs/NAME'
@@ -177,6 +177,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
             cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
             cand --acl 'The ACL of the nodes zkdemo creates (--help says which is which)'
+            cand --raw 'Print the data exactly as stored, whatever it holds (no newline added, nothing escaped)'
             cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
             cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
             cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'

@@ -114,7 +114,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_su
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -s v -l verbose -d 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -s q -l quiet -d 'Print only errors (and JSON events when --json is given)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l raw -d 'Replace the whole data with TEXT, whatever it holds' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l raw -d 'Replace the whole data with TEXT, whatever it holds. Without TEXT: interactive, each line of stdin replaces the whole data' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l expect-version -d 'Write only if the node is at version V now (exit code 75 otherwise)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l name -d 'The config\'s name: the node is /configs/NAME' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l path -d 'Any znode instead of /configs/NAME' -r
@@ -152,6 +152,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_su
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l raw -d 'Print the data exactly as stored, whatever it holds (no newline added, nothing escaped)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -s v -l verbose -d 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -s q -l quiet -d 'Print only errors (and JSON events when --json is given)'

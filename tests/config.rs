@@ -198,7 +198,9 @@ fn interactive_updater_through_a_pipe() {
     input.extend_from_slice(big.as_bytes());
     input.extend_from_slice(b"c=\xff\nunset a\nunset\nd=4\r\n");
     let out = interactive(c, &path, &input, true);
-    assert!(out.status.success(), "{out:?}");
+    // Every line is answered; piped input with refused lines then exits with the first refused
+    // line's code (issue #17: a script must be able to tell).
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
     let events: Vec<Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -234,7 +236,7 @@ fn interactive_updater_through_a_pipe() {
 
     // Human answers: one line per write on stdout, the errors on stderr.
     let out = interactive(c, &path, b"e=5\noops\n", false);
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(2), "a refused line, piped");
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.trim(), format!("set {path}: version 4"));
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -312,7 +314,7 @@ fn bad_input_exits_with_the_documented_code_and_writes_nothing() {
         )
     };
     assert_eq!(got, Some(0));
-    assert_eq!(human, ["(not key=value data) \"\\xff\\xfe hi\""]);
+    assert_eq!(human, ["(not key=value) \"\\xff\\xfe hi\""]);
     // --raw replaces it whole.
     let v = set(c, &raw, &["--raw", "a=1"]);
     assert_eq!(v["version"], 1);

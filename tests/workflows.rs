@@ -193,10 +193,9 @@ fn help_groups_global_options_and_keeps_long_texts_for_long_help() {
 /// config with its updater), in the lines zkdemo prints today, and how to keep the server's data.
 #[test]
 fn the_readme_story_tells_all_three_scripts() {
-    let readme = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"),
-    )
-    .expect("README.md");
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
     let story = readme
         .split("Or by hand")
         .nth(1)
@@ -214,4 +213,101 @@ fn the_readme_story_tells_all_three_scripts() {
     ] {
         assert!(story.contains(line), "the README's story lacks {line:?}");
     }
+}
+
+/// `zkdemo config …` with `input` piped to stdin: (exit code, stdout, stderr).
+fn config_piped(
+    zk: &str,
+    path: &str,
+    args: &[&str],
+    input: &[u8],
+) -> (Option<i32>, Vec<u8>, String) {
+    use std::io::Write;
+    let mut cmd = zkdemo();
+    cmd.args(["--zk", zk, "config", "--path", path])
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("zkdemo runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("written");
+    let out = child.wait_with_output().expect("exits");
+    (
+        out.status.code(),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Issue #17, 1: the original updater wrote whatever line was typed as the node's whole value.
+/// `config set --raw` without TEXT does that; the key=value error points to it; and piped input
+/// with a refused line exits non-zero (before: 0, and `--raw` wanted a value).
+#[test]
+fn the_raw_updater_writes_whole_lines_and_refusals_are_not_exit_0() {
+    let zk = shared().connect_string();
+    let path = unique_path("rawset");
+    let (code, _, err) = config_piped(
+        &zk,
+        &path,
+        &["set", "--raw"],
+        b"blue\nhello world\n{\"a\":1}\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let (code, out, err) = config_piped(&zk, &path, &["get", "--raw"], b"");
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, b"{\"a\":1}", "get --raw prints the bytes as stored");
+
+    let path = unique_path("keyset");
+    let (code, _, err) = config_piped(&zk, &path, &["set"], b"a=1\nblue\nb=2\n");
+    assert_eq!(code, Some(2), "a refused line, piped: exit 2\n{err}");
+    assert!(err.contains("line 2:") && err.contains("--raw"), "{err}");
+    let (_, out, _) = config_piped(&zk, &path, &["get"], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        "a=1\nb=2\n",
+        "the good lines were written"
+    );
+}
+
+/// Issue #17, 2: one way to show data that is not key=value, in `config get`, `config watch`
+/// and `inspect`, and `(empty)` for no data.
+#[test]
+fn raw_and_empty_values_are_shown_one_way() {
+    let zk = shared().connect_string();
+    // Under /configs, as `config --name` puts it: inspect shows it as a config.
+    let path = format!("/configs{}", unique_path("rawshow"));
+    let (code, _, err) = config_piped(&zk, &path, &["set", "--raw", "hello world"], b"");
+    assert_eq!(code, Some(0), "{err}");
+    let want = "(not key=value) \"hello world\"";
+    let (_, out, _) = config_piped(&zk, &path, &["get"], b"");
+    assert_eq!(String::from_utf8_lossy(&out), format!("{want}\n"));
+    let mut cmd = zkdemo();
+    cmd.args(["--zk", &zk, "inspect", &path]);
+    let (_, p) = run(cmd, Duration::from_secs(10));
+    let text: Vec<String> = p.lines().into_iter().map(|l| l.text).collect();
+    assert!(
+        text.iter().any(|l| l.trim() == want),
+        "inspect: {}",
+        p.transcript()
+    );
+    let mut cmd = zkdemo();
+    cmd.args([
+        "--zk", &zk, "config", "--path", &path, "watch", "--count", "1",
+    ]);
+    let watcher = Proc::spawn(cmd);
+    watcher
+        .wait_text(&format!("  {want}"), Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("config watch: {}", watcher.transcript()));
+    let (code, _, err) = config_piped(&zk, &path, &["set", "--raw", ""], b"");
+    assert_eq!(code, Some(0), "{err}");
+    watcher
+        .wait_text("  (empty)", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("config watch: {}", watcher.transcript()));
+    let (_, out, _) = config_piped(&zk, &path, &["get"], b"");
+    assert_eq!(String::from_utf8_lossy(&out), "(empty)\n");
 }

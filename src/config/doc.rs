@@ -67,13 +67,21 @@ impl Doc {
         }
     }
 
-    /// Lines for a person: `key=value` each, or the raw data escaped on one line.
+    /// Lines for a person: `key=value` each, `(empty)` for no data, or the raw data on one
+    /// line (`raw_line`). The one rule of `config get`, `config watch` and `inspect`.
     pub fn to_lines(&self) -> Vec<String> {
         match self {
+            Doc::Keys(keys) if keys.is_empty() => vec!["(empty)".into()],
             Doc::Keys(keys) => keys.iter().map(|(k, v)| format!("{k}={v}")).collect(),
-            Doc::Raw(b) => vec![format!("(not key=value data) \"{}\"", escape(b))],
+            Doc::Raw(b) => vec![raw_line(b)],
         }
     }
+}
+
+/// Data that is not `key=value` lines, for a person: quoted and escaped on one line, so that
+/// spaces, newlines and control bytes show (`config get --raw` prints the bytes themselves).
+pub fn raw_line(data: &[u8]) -> String {
+    format!("(not key=value) \"{}\"", escape(data))
 }
 
 /// The one `key=value` grammar (`config` and `inspect` alike): UTF-8 lines split at `\n`,
@@ -271,7 +279,12 @@ mod tests {
         assert_eq!(Doc::parse(b"hi there").to_json(), Value::from("hi there"));
         assert_eq!(
             Doc::parse(b"x\x00y").to_lines(),
-            ["(not key=value data) \"x\\0y\""]
+            ["(not key=value) \"x\\0y\""]
+        );
+        assert_eq!(Doc::parse(b"").to_lines(), ["(empty)"]);
+        assert_eq!(
+            Doc::parse(b"two\nlines").to_lines(),
+            ["(not key=value) \"two\\nlines\""]
         );
     }
 

@@ -14,6 +14,7 @@ use crate::session::SessionConfig;
 #[command(after_help = "Examples:\n  \
 zkdemo config get              # key=value lines\n  \
 zkdemo config get color        # the value alone, for scripts: $(zkdemo config get color)\n  \
+zkdemo config get --raw        # the data exactly as stored (bytes, no newline added)\n  \
 zkdemo --json config get       # version, mzxid and the data as an object\n\n\
 Exit codes: 3 when the node or the key does not exist, 65 when a key is asked of data that \
 is not key=value.")]
@@ -21,6 +22,10 @@ pub struct GetArgs {
     /// Print only this key's value.
     #[arg(value_name = "KEY")]
     pub key: Option<String>,
+
+    /// Print the data exactly as stored, whatever it holds (no newline added, nothing escaped).
+    #[arg(long, conflicts_with = "key")]
+    pub raw: bool,
 }
 
 pub fn run_get(a: &GetArgs, path: &str, cfg: &SessionConfig, out: Output) -> exit::Result<i32> {
@@ -32,6 +37,10 @@ pub fn run_get(a: &GetArgs, path: &str, cfg: &SessionConfig, out: Output) -> exi
         .get_data(path)
         .map_err(|e| e.to_exit(&format!("reading {path}")))?;
     s.close();
+    if a.raw {
+        crate::output::print_bytes(&data);
+        return Ok(exit::OK);
+    }
     let d = Doc::parse(&data);
     match &a.key {
         None => {

@@ -10,8 +10,11 @@ use crate::exit;
 use crate::output::{Event, Output};
 use crate::session::SessionConfig;
 
-/// One line of interactive input.
-fn parse_line(line: &str) -> Result<Edit, String> {
+/// One line of interactive input (`raw`: the whole line is the new data).
+fn parse_line(line: &str, raw: bool) -> Result<Edit, String> {
+    if raw {
+        return Ok(Edit::Raw(line.as_bytes().to_vec()));
+    }
     if let Some(rest) = line.strip_prefix("unset ") {
         let keys: Vec<String> = rest.split_whitespace().map(str::to_owned).collect();
         if keys.is_empty() {
@@ -22,15 +25,24 @@ fn parse_line(line: &str) -> Result<Edit, String> {
         }
         return Ok(Edit::Unset(keys));
     }
-    let pair = doc::parse_pair(line).map_err(|e| format!("{e} (write key=value, or unset KEY)"))?;
+    let pair = doc::parse_pair(line).map_err(|e| {
+        format!(
+            "{e} (write key=value, or unset KEY; `zkdemo config set --raw` takes whole lines \
+             as the value)"
+        )
+    })?;
     Ok(Edit::Merge(vec![pair]))
 }
 
 /// The original config_updater.py, interactive: a line in, a write out, an answer back.
-pub(super) fn run(path: &str, cfg: &SessionConfig, out: Output) -> exit::Result<i32> {
+/// `raw`: each line replaces the whole data. Exit code: 0, or, when stdin is not a terminal
+/// and a line was refused, the first refused line's (a script cannot read our answers).
+pub(super) fn run(path: &str, cfg: &SessionConfig, out: Output, raw: bool) -> exit::Result<i32> {
     // SAFETY: isatty only inspects the descriptor.
+    let terminal = unsafe { libc::isatty(libc::STDIN_FILENO) } == 1;
     // Not under --json: stdout must stay one JSON object per line.
-    let prompt = unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 && !out.json;
+    let prompt = terminal && !out.json;
+    let mut first_refused: Option<i32> = None;
     let mut session = connect(cfg)?;
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
@@ -58,8 +70,8 @@ pub(super) fn run(path: &str, cfg: &SessionConfig, out: Output) -> exit::Result<
         }
         let answer = match std::str::from_utf8(&buf) {
             Err(_) => Err(exit::Error::usage("the line is not UTF-8")),
-            Ok(l) if l.trim().is_empty() => continue,
-            Ok(l) => parse_line(l).map_err(exit::Error::usage),
+            Ok(l) if l.trim().is_empty() && !raw => continue,
+            Ok(l) => parse_line(l, raw).map_err(exit::Error::usage),
         }
         .and_then(|edit| {
             // A session lost earlier (a long server outage) is replaced for this line.
@@ -78,11 +90,15 @@ pub(super) fn run(path: &str, cfg: &SessionConfig, out: Output) -> exit::Result<
                     );
                 }
                 eprintln!("zkdemo: line {lineno}: {e}");
+                first_refused.get_or_insert(e.code);
             }
         }
     }
     session.close();
-    Ok(exit::OK)
+    Ok(match first_refused {
+        Some(code) if !terminal => code,
+        _ => exit::OK,
+    })
 }
 
 #[cfg(test)]
@@ -92,15 +108,19 @@ mod tests {
     #[test]
     fn lines() {
         assert_eq!(
-            parse_line("a=hello world").unwrap(),
+            parse_line("a=hello world", false).unwrap(),
             Edit::Merge(vec![("a".into(), "hello world".into())])
         );
         assert_eq!(
-            parse_line("unset a b").unwrap(),
+            parse_line("unset a b", false).unwrap(),
             Edit::Unset(vec!["a".into(), "b".into()])
         );
-        assert!(parse_line("unset ").is_err());
-        assert!(parse_line("just words").is_err());
-        assert!(parse_line("=x").is_err());
+        assert!(parse_line("unset ", false).is_err());
+        assert!(parse_line("just words", false).is_err());
+        assert!(parse_line("=x", false).is_err());
+        assert_eq!(
+            parse_line("just words", true).unwrap(),
+            Edit::Raw(b"just words".to_vec())
+        );
     }
 }

@@ -21,12 +21,16 @@ use crate::session::{self, Error, Health, NodeKind, Session, SessionConfig};
 zkdemo config set color=blue size=3      # one write; prints the new version\n  \
 zkdemo config set --expect-version 4 color=red\n  \
 zkdemo config set --raw 'anything at all' # replace the whole data, as the original config_updater.py did\n  \
-zkdemo config set                        # interactive: one key=value per line\n\
+zkdemo config set                        # interactive: one key=value per line\n  \
+zkdemo config set --raw                  # interactive: each line replaces the whole data\n\
 \n\
 Interactive input: each line is `key=value` (the value is the rest of the line, spaces and = \
 included) or `unset KEY [KEY…]`; it is written at once and answered with the new version. A bad \
-line is answered with an error and the loop goes on; blank lines are skipped; end of input \
-(Ctrl-D) exits 0. The `> ` prompt is shown only when stdin is a terminal (and not with --json).\n\
+line is answered with an error and the loop goes on; blank lines are skipped. With --raw and no \
+TEXT, each line (a blank one too) replaces the whole data, as the original config_updater.py \
+did. The `> ` prompt is shown only when stdin is a terminal (and not with --json). End of input \
+(Ctrl-D) exits 0, or, when stdin is not a terminal and a line was refused, with the code of the \
+first refused line (2 for a line that is not key=value), so that a script can tell.\n\
 \n\
 A server restart or a lost session does not lose a write: every edit can be applied twice \
 with one result, so zkdemo reads and writes again once the session is back (or on a new \
@@ -41,9 +45,10 @@ pub struct SetArgs {
     #[arg(value_name = "KEY=VALUE", conflicts_with = "raw")]
     pub pairs: Vec<String>,
 
-    /// Replace the whole data with TEXT, whatever it holds.
-    #[arg(long, value_name = "TEXT")]
-    pub raw: Option<String>,
+    /// Replace the whole data with TEXT, whatever it holds. Without TEXT: interactive, each
+    /// line of stdin replaces the whole data.
+    #[arg(long, value_name = "TEXT", num_args = 0..=1)]
+    pub raw: Option<Option<String>>,
 
     /// Write only if the node is at version V now (exit code 75 otherwise).
     #[arg(long, value_name = "V")]
@@ -320,13 +325,12 @@ pub(super) fn set_event(path: &str, w: &Written) -> Event {
 
 pub fn run_set(a: &SetArgs, path: &str, cfg: &SessionConfig, out: Output) -> exit::Result<i32> {
     let edit = match (&a.raw, a.pairs.is_empty()) {
-        (Some(raw), _) => Edit::Raw(raw.clone().into_bytes()),
-        (None, true) if a.expect_version.is_some() => {
-            return Err(exit::Error::usage(
-                "--expect-version needs KEY=VALUE pairs or --raw (not the interactive updater)",
-            ))
-        }
-        (None, true) => return super::interactive::run(path, cfg, out),
+        (Some(Some(raw)), _) => Edit::Raw(raw.clone().into_bytes()),
+        (Some(None) | None, true) if a.expect_version.is_some() => return Err(exit::Error::usage(
+            "--expect-version needs KEY=VALUE pairs or --raw TEXT (not the interactive updater)",
+        )),
+        (Some(None), _) => return super::interactive::run(path, cfg, out, true),
+        (None, true) => return super::interactive::run(path, cfg, out, false),
         (None, false) => {
             let pairs = a
                 .pairs

@@ -106,9 +106,14 @@ impl Output {
 /// Write `text` to stdout as it is. A reader that went away (`zkdemo config get | head`) ends
 /// the process quietly with 0, as it ends a pipeline; it is no error of ours.
 pub fn print(text: &str) {
+    print_bytes(text.as_bytes())
+}
+
+/// `print`, for bytes that need not be text (`config get --raw`).
+pub fn print_bytes(bytes: &[u8]) {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    let written = lock.write_all(text.as_bytes()).and_then(|()| lock.flush());
+    let written = lock.write_all(bytes).and_then(|()| lock.flush());
     if let Err(e) = written {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);

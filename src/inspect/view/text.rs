@@ -83,10 +83,7 @@ pub fn to_text(v: &View, now_ms: i64) -> String {
                     out.push_str(&table(&rows, "  "));
                 }
                 None => {
-                    out.push_str("  (not key=value lines; the data as it is:)\n");
-                    for l in escape_display(&c.data, false).lines() {
-                        let _ = writeln!(out, "  {l}");
-                    }
+                    let _ = writeln!(out, "  {}", crate::config::doc::raw_line(&c.data));
                 }
             }
         }
