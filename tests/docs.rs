@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 use clap_complete::{Generator, Shell};
-use clap_mangen::roff::{roman, Roff};
+use clap_mangen::roff::{bold, italic, roman, Roff};
 use clap_mangen::Man;
 use zkdemo::cli::{Cli, ENVIRONMENT, EXIT_CODES};
 
@@ -51,7 +51,7 @@ fn page(cmd: &clap::Command, top: bool, files: &mut BTreeMap<PathBuf, Vec<u8>>) 
     let io = |r: std::io::Result<()>| r.expect("rendering into memory");
     io(man.render_title(&mut out));
     io(man.render_name_section(&mut out));
-    io(man.render_synopsis_section(&mut out));
+    io(synopsis(cmd).to_writer(&mut out));
     io(man.render_description_section(&mut out));
     if cmd.get_arguments().any(|a| !a.is_hide_set()) {
         io(man.render_options_section(&mut out));
@@ -109,6 +109,62 @@ fn page(cmd: &clap::Command, top: bool, files: &mut BTreeMap<PathBuf, Vec<u8>>) 
     for sub in documented(cmd) {
         page(sub, false, files);
     }
+}
+
+/// SYNOPSIS with every option's value, as `--help` shows them (`[--path PATH]`; clap_mangen
+/// writes `[--path]` alone).
+fn synopsis(cmd: &clap::Command) -> Roff {
+    let mut line = vec![bold(display_name(cmd).replace('-', " "))];
+    // Options first, then the positional arguments, as `--help`'s usage line has them.
+    let mut args: Vec<&clap::Arg> = cmd.get_arguments().filter(|a| !a.is_hide_set()).collect();
+    args.sort_by_key(|a| a.is_positional());
+    for a in args {
+        let values: Vec<String> = a
+            .get_value_names()
+            .map(|v| v.iter().map(|n| n.to_string()).collect())
+            .unwrap_or_else(|| vec![a.get_id().as_str().to_uppercase()]);
+        let takes = a.get_action().takes_values();
+        line.push(roman(" ["));
+        match (a.get_short(), a.get_long()) {
+            (None, None) => {
+                if a.is_last_set() {
+                    line.push(roman("-- "));
+                }
+                line.push(italic(values.join(" ")));
+                line.push(roman("]"));
+                if a.get_num_args().is_some_and(|n| n.max_values() > 1) {
+                    line.push(roman("..."));
+                }
+                continue;
+            }
+            (Some(s), Some(l)) => {
+                line.push(bold(format!("-{s}")));
+                line.push(roman("|"));
+                line.push(bold(format!("--{l}")));
+            }
+            (Some(s), None) => line.push(bold(format!("-{s}"))),
+            (None, Some(l)) => line.push(bold(format!("--{l}"))),
+        }
+        if takes {
+            line.push(roman(" "));
+            line.push(italic(values.join(" ")));
+        }
+        line.push(roman("]"));
+        if matches!(
+            a.get_action(),
+            clap::ArgAction::Count | clap::ArgAction::Append
+        ) {
+            line.push(roman("..."));
+        }
+    }
+    if cmd.has_subcommands() {
+        line.push(roman(" "));
+        line.push(italic("COMMAND"));
+    }
+    let mut roff = Roff::default();
+    roff.control("SH", ["SYNOPSIS"]);
+    roff.text(line);
+    roff
 }
 
 /// The subcommands that get a page (not clap's `help`).
@@ -256,4 +312,24 @@ fn every_subcommand_has_examples() {
     assert!(long(&["inspect"]).contains("zkdemo inspect /demo-lock"));
     assert!(long(&["server"]).contains("zkdemo server"));
     assert!(long(&["demo"]).contains("zkdemo demo --scenario lock"));
+}
+
+/// Issue #17, 9: the man pages' SYNOPSIS shows what each option takes (clap_mangen's own
+/// wrote `[--path]` alone).
+#[test]
+fn man_synopses_show_option_values() {
+    let files = render_all();
+    let lock = String::from_utf8_lossy(&files[Path::new("man/zkdemo-lock.1")]).into_owned();
+    let synopsis = lock
+        .split(".SH SYNOPSIS")
+        .nth(1)
+        .and_then(|s| s.split(".SH").next())
+        .expect("a SYNOPSIS");
+    for want in [
+        r"[\fB\-\-path\fR \fIPATH\fR]",
+        r"[\fB\-w\fR|\fB\-\-wait\fR \fIDURATION\fR]",
+        r"[\-\- \fICOMMAND\fR]...",
+    ] {
+        assert!(synopsis.contains(want), "{want} not in {synopsis}");
+    }
 }
