@@ -19,6 +19,7 @@ mod exec;
 pub mod get;
 mod interactive;
 pub mod set;
+pub mod unset;
 pub mod watch;
 
 use clap::{Args, Subcommand};
@@ -72,7 +73,7 @@ impl ConfigArgs {
 pub enum ConfigCommand {
     Watch(watch::WatchArgs),
     Set(set::SetArgs),
-    Unset(set::UnsetArgs),
+    Unset(unset::UnsetArgs),
     Get(get::GetArgs),
 }
 
@@ -91,7 +92,7 @@ pub fn run(args: &ConfigArgs, ctx: &Context) -> exit::Result<i32> {
     match &args.command {
         ConfigCommand::Watch(a) => watch::run(a, &path, cfg, out),
         ConfigCommand::Set(a) => set::run_set(a, &path, cfg, out),
-        ConfigCommand::Unset(a) => set::run_unset(a, &path, cfg, out),
+        ConfigCommand::Unset(a) => unset::run_unset(a, &path, cfg, out),
         ConfigCommand::Get(a) => get::run_get(a, &path, cfg, out),
     }
 }

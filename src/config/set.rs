@@ -10,7 +10,7 @@ use clap::Args;
 use rand::Rng;
 
 use super::doc::{self, Doc};
-use super::{connect, with_path};
+use super::connect;
 use crate::exit;
 use crate::output::{Event, Output};
 use crate::session::{self, Error, Health, NodeKind, Session, SessionConfig};
@@ -49,20 +49,6 @@ pub struct SetArgs {
     /// line of stdin replaces the whole data.
     #[arg(long, value_name = "TEXT", num_args = 0..=1)]
     pub raw: Option<Option<String>>,
-
-    /// Write only if the node is at version V now (exit code 75 otherwise).
-    #[arg(long, value_name = "V")]
-    pub expect_version: Option<i32>,
-}
-
-/// Remove keys from the config in one write.
-#[derive(Debug, Args)]
-#[command(after_help = "Example:\n  zkdemo config unset color size\n\n\
-Keys that are not there are ignored (no write when nothing changes). Exit code 3 when the node \
-does not exist, 75 when --expect-version did not match.")]
-pub struct UnsetArgs {
-    #[arg(required = true, value_name = "KEY")]
-    pub keys: Vec<String>,
 
     /// Write only if the node is at version V now (exit code 75 otherwise).
     #[arg(long, value_name = "V")]
@@ -356,19 +342,6 @@ fn edit_len(e: &Edit) -> usize {
         Edit::Merge(p) => p.iter().map(|(k, v)| k.len() + v.len() + 2).sum(),
         Edit::Unset(_) => 0,
     }
-}
-
-pub fn run_unset(a: &UnsetArgs, path: &str, cfg: &SessionConfig, out: Output) -> exit::Result<i32> {
-    for k in &a.keys {
-        doc::check_key(k).map_err(|e| exit::Error::usage(format!("{e}; nothing was sent")))?;
-    }
-    let mut s = connect(cfg)?;
-    let edit = Edit::Unset(a.keys.clone());
-    let w = apply_surviving(&mut s, || connect(cfg), path, &edit, a.expect_version)
-        .map_err(|e| with_path(e, path))?;
-    out.emit(&set_event(path, &w));
-    s.close();
-    Ok(exit::OK)
 }
 
 #[cfg(test)]
