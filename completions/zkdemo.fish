@@ -46,11 +46,11 @@ complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "bench" -d 'Measure lo
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l path -d 'The lock\'s znode' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l id -d 'This contender\'s id, stored as its node\'s data [default: <hostname>-<pid>]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l hold -d 'Worker mode: how long to hold the lock each time [default: 2s]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l pause -d 'Worker mode: how long to wait after releasing before queueing again [default: 1s]' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l hold -d 'Worker mode: how long to hold the lock each time; 0s releases it at once [default: 2s]' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l pause -d 'Worker mode: how long to wait after releasing before queueing again; 0s queues again at once [default: 1s]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l count -d 'Worker mode: stop after this many acquisitions [default: until Ctrl-C]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s w -l wait -d 'Give up after waiting this long for the lock' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s w -l wait -d 'Give up after waiting this long for the lock (0s: the same as -n)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s E -l conflict-exit-code -d 'Exit code when giving up (-n, -w)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
@@ -66,7 +66,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s q -l quiet -d 'Pr
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l path -d 'The election\'s znode' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l id -d 'This contender\'s id, stored as its node\'s data [default: <hostname>-<pid>]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l lead -d 'Resign after leading this long, and queue again at the back' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l count -d 'Exit after leading this many times' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r

@@ -12,7 +12,7 @@ use clap::Args;
 
 mod observe;
 
-use crate::cli::{parse_duration, ContenderArgs, Context};
+use crate::cli::{parse_lead, ContenderArgs, Context};
 use crate::contender::{Contender, Ended, Guarded, Progress, Turn};
 use crate::exit;
 use crate::output::{Event, Output};
@@ -64,7 +64,7 @@ pub struct ElectArgs {
     pub contender: ContenderArgs,
 
     /// Resign after leading this long, and queue again at the back.
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, value_parser = parse_lead, value_name = "DURATION")]
     pub lead: Option<Duration>,
 
     /// Exit after leading this many times.
