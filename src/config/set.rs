@@ -26,7 +26,8 @@ zkdemo config set                        # interactive: one key=value per line\n
 Interactive input: each line is `key=value` (the value is the rest of the line, spaces and = \
 included) or `unset KEY [KEY…]`; it is written at once and answered with the new version. A bad \
 line is answered with an error and the loop goes on; blank lines are skipped; end of input \
-(Ctrl-D) exits 0. The `> ` prompt is shown only when stdin is a terminal (and not with --json).\n\
+(Ctrl-D) exits 0. The `> ` prompt is shown only when stdin is a terminal (and not with --json); \
+Ctrl-D ends its line, so the shell's prompt starts on a line of its own.\n\
 \n\
 A server restart or a lost session does not lose a write: every edit can be applied twice \
 with one result, so zkdemo reads and writes again once the session is back (or on a new \
