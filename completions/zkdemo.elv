@@ -81,7 +81,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
             cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
             cand --acl 'The ACL of the nodes zkdemo creates (lock and election nodes, config nodes, and the parents it creates for them). `creator`: with --auth, all rights for the --auth identity and read for everyone (others cannot delete our lock node, change our config, or join our queue); without --auth, open. `private`: all rights for our identity, nothing for anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers'
-            cand --observe 'Do not campaign: print the current leader and every change'
+            cand --observe 'Do not campaign: print the current leader (with its node''s creation time: when it began to lead is not known) and every change (dated when it was seen)'
             cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
             cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
             cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'

@@ -71,7 +71,8 @@ pub struct ElectArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 
-    /// Do not campaign: print the current leader and every change.
+    /// Do not campaign: print the current leader (with its node's creation time: when it began
+    /// to lead is not known) and every change (dated when it was seen).
     #[arg(long, conflicts_with_all = ["lead", "count", "command", "id"])]
     pub observe: bool,
 }
