@@ -87,8 +87,10 @@ fn after_long_help() -> String {
     version,
     about,
     long_about = "ZooKeeper coordination from the command line: a fair distributed lock that can \
-guard a command, leader election with instant failover, a live configuration that every \
-watcher sees at once, and an inspector that shows who holds, who leads and who waits.\n\n\
+guard a command, leader election (when the leader exits, the next one leads within \
+milliseconds; when it is killed or cut off, once its session expires: the session timeout), a live \
+configuration that every watcher sees at once, and an inspector that shows who holds, who \
+leads and who waits.\n\n\
 The znodes are those of the kazoo recipes (`<uuid>__lock__<seq>`), so zkdemo and kazoo \
 scripts on the same path exclude each other.",
     after_help = AFTER_HELP,
