@@ -46,11 +46,11 @@ complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "bench" -d 'Measure lo
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l path -d 'The lock\'s znode' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l id -d 'This contender\'s id, stored as its node\'s data [default: <hostname>-<pid>]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l hold -d 'Worker mode: how long to hold the lock each time [default: 2s]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l pause -d 'Worker mode: how long to wait after releasing before queueing again [default: 1s]' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l hold -d 'Worker mode: how long to hold the lock each time; 0s releases it at once [default: 2s]' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l pause -d 'Worker mode: how long to wait after releasing before queueing again; 0s queues again at once [default: 1s]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l count -d 'Worker mode: stop after this many acquisitions [default: until Ctrl-C]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s w -l wait -d 'Give up after waiting this long for the lock' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s w -l wait -d 'Give up after waiting this long for the lock (0s: the same as -n)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s E -l conflict-exit-code -d 'Exit code when giving up (-n, -w)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
@@ -66,7 +66,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s q -l quiet -d 'Pr
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l path -d 'The election\'s znode' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l id -d 'This contender\'s id, stored as its node\'s data [default: <hostname>-<pid>]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l lead -d 'Resign after leading this long, and queue again at the back' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l count -d 'Exit after leading this many times' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
@@ -76,7 +76,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l auth -d 'Digest 
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l observe -d 'Do not campaign: print the current leader and every change'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l observe -d 'Do not campaign: print the current leader (with its node\'s creation time: when it began to lead is not known) and every change (dated when it was seen)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -s v -l verbose -d 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -s q -l quiet -d 'Print only errors (and JSON events when --json is given)'

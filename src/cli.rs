@@ -87,8 +87,10 @@ fn after_long_help() -> String {
     version,
     about,
     long_about = "ZooKeeper coordination from the command line: a fair distributed lock that can \
-guard a command, leader election with instant failover, a live configuration that every \
-watcher sees at once, and an inspector that shows who holds, who leads and who waits.\n\n\
+guard a command, leader election (when the leader exits, the next one leads within \
+milliseconds; when it is killed or cut off, once its session expires: the session timeout), a live \
+configuration that every watcher sees at once, and an inspector that shows who holds, who \
+leads and who waits.\n\n\
 The znodes are those of the kazoo recipes (`<uuid>__lock__<seq>`), so zkdemo and kazoo \
 scripts on the same path exclude each other.",
     after_help = AFTER_HELP,
@@ -114,12 +116,12 @@ pub struct GlobalArgs {
 
     /// Session timeout asked of the server (it may clamp it between 2 and 20 ticks).
     #[arg(long, global = true, default_value = "10s", value_name = "DURATION",
-          value_parser = parse_duration)]
+          value_parser = parse_session_timeout)]
     pub session_timeout: Duration,
 
     /// How long to wait for a first session before giving up with exit code 69.
     #[arg(long, global = true, default_value = "5s", value_name = "DURATION",
-          value_parser = parse_duration)]
+          value_parser = parse_connect_timeout)]
     pub connect_timeout: Duration,
 
     /// Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect).
@@ -215,8 +217,9 @@ pub struct ContenderArgs {
     #[arg(long)]
     pub id: Option<String>,
 
-    /// After SIGTERM, how long the command may take to stop before SIGKILL.
-    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DURATION")]
+    /// After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right
+    /// after SIGTERM).
+    #[arg(long, default_value = "5s", value_parser = parse_duration_or_zero, value_name = "DURATION")]
     pub kill_grace: Duration,
 
     /// The command to run while holding the lock or leading (after `--`).
@@ -286,18 +289,64 @@ pub fn parse_node_path(s: &str) -> Result<String, String> {
     parse_path(s)
 }
 
-/// Parse `250ms`, `2s`, `1m`, `1h 30m` (humantime's grammar); zero is refused.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
+/// Parse `250ms`, `2s`, `1m`, `1h 30m` (humantime's grammar), zero included: for the options
+/// where zero means "at once" (`--hold`, `--pause`, `-w`, `--kill-grace`).
+pub fn parse_duration_or_zero(s: &str) -> Result<Duration, String> {
     let d = humantime::parse_duration(s.trim())
         .map_err(|e| format!("{e} (write a duration like 250ms, 2s, 1m)"))?;
-    if d.is_zero() {
-        return Err("must be longer than zero".into());
-    }
     // Deadlines are instants on the monotonic clock: keep every sum far from its limit.
     if d > MAX_DURATION {
         return Err("too long: at most 3650 days".into());
     }
     Ok(d)
+}
+
+/// A duration longer than zero; `why` says why zero means nothing for this option.
+fn positive(s: &str, why: &str) -> Result<Duration, String> {
+    let d = parse_duration_or_zero(s)?;
+    if d.is_zero() {
+        return Err(format!("must be longer than zero: {why}"));
+    }
+    Ok(d)
+}
+
+/// A duration longer than zero, for an option that has no use for zero.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    positive(s, "zero has no meaning here")
+}
+
+/// `--session-timeout`: a session cannot live for no time.
+pub fn parse_session_timeout(s: &str) -> Result<Duration, String> {
+    positive(
+        s,
+        "a session must last some time (the server grants 2 to 20 ticks: 4s to 40s with \
+         its default tick of 2s)",
+    )
+}
+
+/// `--connect-timeout`: no session is made in no time.
+pub fn parse_connect_timeout(s: &str) -> Result<Duration, String> {
+    positive(
+        s,
+        "no session can be made in no time (to give up at once on a held lock, use `lock -n`)",
+    )
+}
+
+/// `elect --lead`: a leader that resigns the moment it leads would never lead.
+pub fn parse_lead(s: &str) -> Result<Duration, String> {
+    positive(
+        s,
+        "a leader that resigns the moment it leads never leads (and its command would be \
+         stopped as it starts); to lead once and exit, use --count 1",
+    )
+}
+
+/// `server --tick-time`: ZooKeeper refuses a tick of zero.
+pub fn parse_tick_time(s: &str) -> Result<Duration, String> {
+    positive(
+        s,
+        "ZooKeeper needs a tick to time sessions (its default is 2s)",
+    )
 }
 
 #[cfg(test)]
@@ -310,6 +359,19 @@ mod tests {
         assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
         assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
         assert!(parse_duration("0s").is_err());
+        assert_eq!(parse_duration_or_zero("0s").unwrap(), Duration::ZERO);
+        assert!(parse_duration_or_zero("3651days").is_err());
+        for zero_refused in [
+            parse_session_timeout,
+            parse_connect_timeout,
+            parse_lead,
+            parse_tick_time,
+        ] {
+            assert!(zero_refused("0ms")
+                .unwrap_err()
+                .contains("longer than zero: "));
+            assert!(zero_refused("1ms").is_ok());
+        }
         assert!(parse_duration("ten").is_err());
         assert!(parse_duration("5").is_err());
         assert!(parse_duration("18446744073709551615s").is_err());

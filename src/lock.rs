@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use crate::cli::{parse_duration, ContenderArgs, Context};
+use crate::cli::{parse_duration_or_zero, ContenderArgs, Context};
 use crate::contender::{Contender, Ended, Guarded, Progress, Turn};
 use crate::exit::{self, Error};
 use crate::output::{Event, Output};
@@ -69,12 +69,15 @@ pub struct LockArgs {
     #[command(flatten)]
     pub contender: ContenderArgs,
 
-    /// Worker mode: how long to hold the lock each time [default: 2s].
-    #[arg(long, value_parser = parse_duration, conflicts_with = "command", value_name = "DURATION")]
+    /// Worker mode: how long to hold the lock each time; 0s releases it at once [default: 2s].
+    #[arg(long, value_parser = parse_duration_or_zero, conflicts_with = "command",
+          value_name = "DURATION")]
     pub hold: Option<Duration>,
 
-    /// Worker mode: how long to wait after releasing before queueing again [default: 1s].
-    #[arg(long, value_parser = parse_duration, conflicts_with = "command", value_name = "DURATION")]
+    /// Worker mode: how long to wait after releasing before queueing again; 0s queues again at
+    /// once [default: 1s].
+    #[arg(long, value_parser = parse_duration_or_zero, conflicts_with = "command",
+          value_name = "DURATION")]
     pub pause: Option<Duration>,
 
     /// Worker mode: stop after this many acquisitions [default: until Ctrl-C].
@@ -82,8 +85,8 @@ pub struct LockArgs {
           value_name = "N")]
     pub count: Option<u64>,
 
-    /// Give up after waiting this long for the lock.
-    #[arg(short, long, value_parser = parse_duration, value_name = "DURATION")]
+    /// Give up after waiting this long for the lock (0s: the same as -n).
+    #[arg(short, long, value_parser = parse_duration_or_zero, value_name = "DURATION")]
     pub wait: Option<Duration>,
 
     /// Give up at once if someone holds the lock.
@@ -93,6 +96,13 @@ pub struct LockArgs {
     /// Exit code when giving up (-n, -w).
     #[arg(short = 'E', long, default_value_t = exit::CONFLICT, value_name = "N")]
     pub conflict_exit_code: i32,
+}
+
+impl LockArgs {
+    /// -n, or -w 0s (the same thing): whatever is already known decides.
+    fn gives_up_at_once(&self) -> bool {
+        self.nonblock || self.wait.is_some_and(|w| w.is_zero())
+    }
 }
 
 pub fn run(args: &LockArgs, ctx: &Context) -> exit::Result<i32> {
@@ -246,7 +256,7 @@ impl Worker<'_> {
     /// the last time we looked (for -n's answer).
     fn wait_turn(&mut self, started: Instant, holder: &mut Option<String>) -> exit::Result<Turn> {
         // -n: a deadline of now; whatever is already known decides.
-        let deadline = if self.args.nonblock {
+        let deadline = if self.args.gives_up_at_once() {
             Some(started)
         } else {
             self.args.wait.map(|w| started + w)
@@ -255,7 +265,7 @@ impl Worker<'_> {
             self.out,
             self.c.id().to_owned(),
             self.args.path.clone(),
-            self.args.nonblock,
+            self.args.gives_up_at_once(),
             self.voice.clone(),
         );
         self.c
@@ -286,7 +296,7 @@ impl Worker<'_> {
     }
 
     fn gave_up(&self, started: Instant, holder: Option<String>) -> i32 {
-        let why = match (self.args.nonblock, holder) {
+        let why = match (self.args.gives_up_at_once(), holder) {
             (true, Some(h)) => format!("the lock is held by {h}"),
             (true, None) => "the lock is held by someone else".to_owned(),
             (false, _) => "waited too long".to_owned(),

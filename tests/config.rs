@@ -246,6 +246,91 @@ fn interactive_updater_through_a_pipe() {
     );
 }
 
+/// Issue #17, item 11: on a terminal, Ctrl-D (end of input) after the prompt ends the line, so
+/// the shell's prompt does not follow ours on the same line. A real pty: stdin and stdout are
+/// its terminal side, as in a shell.
+#[test]
+fn interactive_updater_on_a_terminal_ends_its_line_at_ctrl_d() {
+    use std::fs::File;
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    use std::sync::{Arc, Mutex};
+
+    let c = shared();
+    let path = unique_path("tty");
+    let (mut master, mut tty) = (0, 0);
+    // SAFETY: openpty fills two descriptors we then own; no name, default settings.
+    unsafe {
+        use std::ptr::{null, null_mut};
+        assert_eq!(
+            libc::openpty(&mut master, &mut tty, null_mut(), null(), null()),
+            0
+        );
+        // Not to be inherited by the children of tests running alongside.
+        libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC);
+        libc::fcntl(tty, libc::F_SETFD, libc::FD_CLOEXEC);
+    }
+    // SAFETY: each descriptor is owned once.
+    let (mut master, tty) = unsafe { (File::from_raw_fd(master), File::from_raw_fd(tty)) };
+    let mut cmd = zkdemo();
+    cmd.args([
+        "--zk",
+        &c.connect_string(),
+        "config",
+        "--path",
+        &path,
+        "set",
+    ])
+    .stdin(tty.try_clone().unwrap())
+    .stdout(tty.try_clone().unwrap())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    drop(cmd);
+    drop(tty);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let mut reader = master.try_clone().unwrap();
+    let sink = seen.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1024];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let text = || String::from_utf8_lossy(&seen.lock().unwrap()).into_owned();
+    let shows = |what: &str| {
+        eventually(Duration::from_secs(10), || {
+            text().contains(what).then_some(())
+        })
+        .is_some()
+    };
+    assert!(shows("> "), "no prompt: {:?}", text());
+    master.write_all(b"a=1\n").unwrap();
+    assert!(shows("version 0"), "no answer: {:?}", text());
+    assert!(
+        eventually(Duration::from_secs(5), || text()
+            .ends_with("> ")
+            .then_some(()))
+        .is_some(),
+        "no second prompt: {:?}",
+        text()
+    );
+    // Ctrl-D at the start of a line: the terminal's end of input.
+    master.write_all(&[4]).unwrap();
+    let status = eventually(Duration::from_secs(10), || child.try_wait().unwrap());
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    let out = text();
+    let after = &out[out.rfind("> ").unwrap() + 2..];
+    assert!(
+        after.contains('\n'),
+        "the last prompt's line was not ended: {out:?}"
+    );
+    assert_eq!(truth(c, &path), Some((0, json!({"a": "1"}))));
+}
+
 #[test]
 fn bad_input_exits_with_the_documented_code_and_writes_nothing() {
     let c = shared();

@@ -333,3 +333,50 @@ fn man_synopses_show_option_values() {
         assert!(synopsis.contains(want), "{want} not in {synopsis}");
     }
 }
+
+/// Issue #17, item 9: every argument and option says what it is in `--help`
+/// (`config unset <KEY>` did not).
+#[test]
+fn every_argument_has_a_description() {
+    fn walk(cmd: &clap::Command, missing: &mut Vec<String>) {
+        for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+            let id = a.get_id().as_str();
+            if id != "help" && id != "version" && a.get_help().is_none() {
+                missing.push(format!("{} {id}", display_name(cmd)));
+            }
+        }
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            walk(sub, missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&cli(), &mut missing);
+    assert!(missing.is_empty(), "no description in --help: {missing:?}");
+
+    // As a user reads it: the line after `<KEY>...` says what the keys are.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zkdemo"))
+        .args(["config", "unset", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    let after = help
+        .lines()
+        .skip_while(|l| l.trim() != "<KEY>...")
+        .nth(1)
+        .unwrap_or("");
+    assert!(!after.trim().is_empty(), "{help}");
+}
+
+/// Issue #17, item 9: `--help` promises no "instant failover": a leader that exits hands over
+/// within milliseconds, one that dies only once its session expires.
+#[test]
+fn help_says_how_fast_failover_is() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zkdemo"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(!help.contains("instant failover"), "{help}");
+    assert!(help.contains("session timeout"), "{help}");
+}

@@ -410,6 +410,79 @@ fn observer_sees_every_change_in_order() {
     }
 }
 
+/// Issue #17, item 6: the observer's "since" is not the node's creation. The leader found at
+/// start is labelled by its node's creation (when it began to lead is not known); a change seen
+/// live is dated when it was seen, after the old leader stopped, though the new leader's node
+/// was created long before.
+#[test]
+fn observer_dates_a_leadership_honestly() {
+    let path = unique_path("elect-observe-since");
+    let mut first = node(&path, "s1", &[]);
+    first
+        .wait_event("leader", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("{}", first.transcript()));
+    let mut second = node(&path, "s2", &[]);
+    let rfc = |v: &Value| humantime::parse_rfc3339(v.as_str().expect("a time")).expect("RFC 3339");
+
+    let mut c = common::zkdemo();
+    c.env("ZKDEMO_ZK", zk())
+        .args(["--json", "elect", "--observe", "--path", &path]);
+    let mut obs = Proc::spawn(c);
+    let mut t = common::zkdemo();
+    t.env("ZKDEMO_ZK", zk())
+        .args(["elect", "--observe", "--path", &path]);
+    let mut text = Proc::spawn(t);
+    let at_start = obs
+        .wait_event("leader_changed", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("{}", obs.transcript()));
+    assert_eq!(at_start["leader"], "s1", "{at_start}");
+    assert!(at_start["since"].is_null(), "not known: {at_start}");
+    assert!(rfc(&at_start["created"]) <= ts(&at_start), "{at_start}");
+    assert!(
+        text.wait_text("", Duration::from_secs(10))
+            .is_some_and(|l| l.contains("s1 leads") && l.contains("node created")),
+        "{}",
+        text.transcript()
+    );
+
+    thread::sleep(Duration::from_millis(1500));
+    let stopped = SystemTime::now();
+    first.signal(libc::SIGINT);
+    first.wait_exit(Duration::from_secs(5));
+    let live = obs
+        .wait_for(
+            |e| e["event"] == "leader_changed" && e["leader"] == "s2",
+            Duration::from_secs(10),
+        )
+        .unwrap_or_else(|| panic!("{}", obs.transcript()));
+    let since = rfc(&live["since"]);
+    let created = rfc(&live["created"]);
+    // Whole milliseconds: allow the rounding.
+    assert!(
+        since + Duration::from_millis(1) >= stopped,
+        "since {since:?} before the old leader stopped at {stopped:?}: {live}"
+    );
+    assert!(created < stopped - Duration::from_millis(1000), "{live}");
+    assert!(
+        eventually(Duration::from_secs(10), || text
+            .transcript()
+            .contains("s2 leads")
+            .then_some(()))
+        .is_some(),
+        "{}",
+        text.transcript()
+    );
+    assert!(
+        text.transcript().contains("leading since it was seen at"),
+        "{}",
+        text.transcript()
+    );
+    for p in [&mut obs, &mut text, &mut second] {
+        p.signal(libc::SIGINT);
+        p.wait_exit(Duration::from_secs(5));
+    }
+}
+
 // --- kazoo interop ---------------------------------------------------------------------------
 
 /// A kazoo `Election` contender: prints `LEAD <ns>` when its function runs, and `RESIGN <ns>`

@@ -516,6 +516,45 @@ fn kazoo_and_zkdemo_contenders_share_one_queue() {
     assert_eq!(ids_roles(&ev), [("zd".to_owned(), "holder".to_owned())]);
 }
 
+/// Issue #17, item 8: the same id twice in one queue, the visible sign of a stuck session. An
+/// old session of worker `w1` (here the test's own, as a hung process would leave it) still
+/// holds; the restarted worker `w1` queues behind its own ghost. `inspect` says so.
+#[test]
+fn the_same_id_in_two_sessions_is_flagged() {
+    let path = unique_path("inspect-same-id-lock");
+    let old = session();
+    old.ensure_path(&path).unwrap();
+    old.create(
+        &format!("{path}/0123456789abcdef0123456789abcdef__lock__"),
+        b"w1".to_vec(),
+        NodeKind::EphemeralSequential,
+    )
+    .unwrap();
+    let mut cmd = zkdemo();
+    cmd.args([
+        "--json", "lock", "--path", &path, "--id", "w1", "--hold", "1s",
+    ]);
+    let mut w = Proc::spawn(cmd);
+    w.wait_event("queued", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("the worker did not queue:\n{}", w.transcript()));
+
+    let ev = inspect_until(&path, "two contenders", |ev| contenders(ev).len() == 2);
+    let problems = ev["paths"][0]["problems"].as_array().unwrap().clone();
+    let same: Vec<&Value> = problems.iter().filter(|p| p["kind"] == "same-id").collect();
+    assert_eq!(same.len(), 1, "{ev}");
+    let msg = same[0]["message"].as_str().unwrap();
+    assert!(msg.contains("id w1 is on 2 nodes"), "{msg}");
+    assert!(msg.contains(&old.id().to_string()), "{msg}");
+
+    let text = zkdemo().args(["inspect", &path]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("! same-id: id w1 is on 2 nodes"), "{text}");
+
+    w.signal(libc::SIGINT);
+    w.wait_exit(Duration::from_secs(5));
+    old.close();
+}
+
 /// `--watch` through a server restart and through a session expiry (a server paused past the
 /// session timeout): after each, a later change still shows, because the watches the server
 /// forgot are armed again (same session) or anew (new session).

@@ -325,6 +325,94 @@ fn nonblock_and_wait_give_up_with_the_conflict_code_and_leave_nothing() {
     assert_eq!(s.get_children(&path).unwrap().len(), 1);
 }
 
+/// Issue #17, item 7: zero where it means "at once". `--hold 0s --pause 0s` retakes the lock
+/// at once, `-w 0s` is `-n`, and `--kill-grace 0s` sends SIGKILL right after SIGTERM.
+#[test]
+fn zero_durations_mean_at_once() {
+    let zk = shared().connect_string();
+    let path = unique_path("zero");
+    let mut fast = worker(
+        &zk,
+        &path,
+        "z",
+        &["--hold", "0s", "--pause", "0s", "--count", "3"],
+    );
+    let st = fast.wait_exit(Duration::from_secs(10));
+    assert_eq!(st.and_then(|s| s.code()), Some(0), "{}", fast.transcript());
+    let names: Vec<String> = fast
+        .events()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap_or("").to_owned())
+        .filter(|e| e == "acquired" || e == "released")
+        .collect();
+    assert_eq!(
+        names,
+        ["acquired", "released"].repeat(3),
+        "{}",
+        fast.transcript()
+    );
+
+    let holder = worker(&zk, &path, "h", &["--hold", "20s", "--count", "1"]);
+    holder
+        .wait_event("acquired", Duration::from_secs(5))
+        .expect("holder");
+    let mut cmd = zkdemo();
+    cmd.args([
+        "--zk", &zk, "lock", "--path", &path, "-w", "0s", "--", "true",
+    ]);
+    let t = Instant::now();
+    let (st, p) = run(cmd, Duration::from_secs(10));
+    let took = t.elapsed();
+    assert_eq!(st.code(), Some(75), "{}", p.transcript());
+    assert!(took < Duration::from_millis(1500), "-w 0s took {took:?}");
+    // The answer of -n: who holds, not "waited too long".
+    assert!(
+        p.stderr().contains("held by worker h"),
+        "{}",
+        p.transcript()
+    );
+
+    let other = unique_path("zero-grace");
+    let mut cmd = zkdemo();
+    cmd.args([
+        "--zk",
+        &zk,
+        "--json",
+        "lock",
+        "--path",
+        &other,
+        "--kill-grace",
+        "0s",
+    ])
+    .args([
+        "--",
+        "sh",
+        "-c",
+        "trap '' TERM INT HUP; while :; do sleep 0.05; done",
+    ]);
+    let mut g = Proc::spawn(cmd);
+    assert!(
+        g.wait_event("acquired", Duration::from_secs(10)).is_some(),
+        "{}",
+        g.transcript()
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let t = Instant::now();
+    g.signal(libc::SIGTERM);
+    let st = g.wait_exit(Duration::from_secs(10));
+    let took = t.elapsed();
+    assert_eq!(
+        st.and_then(|s| s.code()),
+        Some(128 + libc::SIGKILL),
+        "{}",
+        g.transcript()
+    );
+    assert!(
+        took < Duration::from_secs(2),
+        "--kill-grace 0s took {took:?}"
+    );
+}
+
 #[test]
 fn ctrl_c_of_the_holder_lets_the_next_waiter_in_within_200ms() {
     let zk = shared().connect_string();

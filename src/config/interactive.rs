@@ -55,7 +55,13 @@ pub(super) fn run(path: &str, cfg: &SessionConfig, out: Output, raw: bool) -> ex
         }
         buf.clear();
         match input.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
+            Ok(0) => {
+                // Ctrl-D after our prompt: end its line, or the shell's prompt follows ours.
+                if prompt {
+                    println!();
+                }
+                break;
+            }
             Ok(_) => {}
             Err(e) => {
                 return Err(exit::Error::failure(format!("reading stdin: {e}")));

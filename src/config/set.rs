@@ -9,8 +9,8 @@ use std::time::Duration;
 use clap::Args;
 use rand::Rng;
 
-use super::doc::{self, Doc};
 use super::connect;
+use super::doc::{self, Doc};
 use crate::exit;
 use crate::output::{Event, Output};
 use crate::session::{self, Error, Health, NodeKind, Session, SessionConfig};
@@ -28,9 +28,10 @@ Interactive input: each line is `key=value` (the value is the rest of the line, 
 included) or `unset KEY [KEY…]`; it is written at once and answered with the new version. A bad \
 line is answered with an error and the loop goes on; blank lines are skipped. With --raw and no \
 TEXT, each line (a blank one too) replaces the whole data, as the original config_updater.py \
-did. The `> ` prompt is shown only when stdin is a terminal (and not with --json). End of input \
-(Ctrl-D) exits 0, or, when stdin is not a terminal and a line was refused, with the code of the \
-first refused line (2 for a line that is not key=value), so that a script can tell.\n\
+did. The `> ` prompt is shown only when stdin is a terminal (and not with --json); Ctrl-D ends \
+its line, so the shell's prompt starts on a line of its own. End of input exits 0, or, when \
+stdin is not a terminal and a line was refused, with the code of the first refused line (2 for \
+a line that is not key=value), so that a script can tell.\n\
 \n\
 A server restart or a lost session does not lose a write: every edit can be applied twice \
 with one result, so zkdemo reads and writes again once the session is back (or on a new \

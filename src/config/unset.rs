@@ -15,6 +15,7 @@ use crate::session::SessionConfig;
 Keys that are not there are ignored (no write when nothing changes). Exit code 3 when the node \
 does not exist, 75 when --expect-version did not match.")]
 pub struct UnsetArgs {
+    /// The keys to remove (those not in the config are ignored).
     #[arg(required = true, value_name = "KEY")]
     pub keys: Vec<String>,
 

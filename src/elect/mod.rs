@@ -12,7 +12,7 @@ use clap::Args;
 
 mod observe;
 
-use crate::cli::{parse_duration, ContenderArgs, Context};
+use crate::cli::{parse_lead, ContenderArgs, Context};
 use crate::contender::{Contender, Ended, Guarded, Progress, Turn};
 use crate::exit;
 use crate::output::{Event, Output};
@@ -64,14 +64,15 @@ pub struct ElectArgs {
     pub contender: ContenderArgs,
 
     /// Resign after leading this long, and queue again at the back.
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    #[arg(long, value_parser = parse_lead, value_name = "DURATION")]
     pub lead: Option<Duration>,
 
     /// Exit after leading this many times.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 
-    /// Do not campaign: print the current leader and every change.
+    /// Do not campaign: print the current leader (with its node's creation time: when it began
+    /// to lead is not known) and every change (dated when it was seen).
     #[arg(long, conflicts_with_all = ["lead", "count", "command", "id"])]
     pub observe: bool,
 }

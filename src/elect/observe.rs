@@ -20,6 +20,8 @@ pub(super) fn observe(args: &ElectArgs, cfg: &SessionConfig, out: Output) -> exi
     let mut kids = ChildrenWatch::new(&args.path);
     // None until the first listing: an empty election is reported too ("no leader").
     let mut last: Option<Option<String>> = None;
+    // Contact was lost since the last listing: a change found now happened unseen.
+    let mut gap = false;
     loop {
         match kids.refresh(&session, &tx) {
             // A missing election has no leader (it is watched until it is created).
@@ -28,11 +30,17 @@ pub(super) fn observe(args: &ElectArgs, cfg: &SessionConfig, out: Output) -> exi
                 let head = name::contenders(&children).into_iter().next();
                 let head_name = head.as_ref().map(|n| n.name.clone());
                 if last.as_ref() != Some(&head_name) {
+                    let seen = match (&last, gap) {
+                        (None, _) => Seen::AtStart,
+                        (Some(_), true) => Seen::AfterGap,
+                        (Some(_), false) => Seen::Live,
+                    };
                     last = Some(head_name);
-                    out.emit(&leader_event(&session, &args.path, head.as_ref()));
+                    out.emit(&leader_event(&session, &args.path, head.as_ref(), seen));
                 }
+                gap = false;
             }
-            Ok(None) => {}
+            Ok(None) => gap = false,
             // The session says Reconnected or Lost next.
             Err(e) if e.is_connection() => {}
             Err(e) => return Err(e.to_exit(&format!("watching {}", args.path))),
@@ -41,6 +49,12 @@ pub(super) fn observe(args: &ElectArgs, cfg: &SessionConfig, out: Output) -> exi
             let wake = rx
                 .recv()
                 .map_err(|_| Error::failure("event channel closed"))?;
+            if matches!(
+                wake,
+                Wake::Session(SessionEvent::Suspended { .. } | SessionEvent::Lost { .. })
+            ) {
+                gap = true;
+            }
             if kids.on_wake(&wake) {
                 break;
             }
@@ -61,7 +75,23 @@ pub(super) fn observe(args: &ElectArgs, cfg: &SessionConfig, out: Output) -> exi
     }
 }
 
-fn leader_event(s: &Session, path: &str, head: Option<&name::Name>) -> Event {
+/// How this observer came to know the leader: what it can honestly say of when it began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    /// Leading already when the observer started: when it began is not known.
+    AtStart,
+    /// A change seen as it happened (a watch fired): it began to lead about now.
+    Live,
+    /// Found on reading again after a loss of contact: it began while we were away.
+    AfterGap,
+}
+
+fn rfc3339(ms: i64) -> String {
+    humantime::format_rfc3339_millis(UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64))
+        .to_string()
+}
+
+fn leader_event(s: &Session, path: &str, head: Option<&name::Name>, seen: Seen) -> Event {
     let Some(head) = head else {
         return Event::new("leader_changed")
             .with("path", path)
@@ -69,27 +99,46 @@ fn leader_event(s: &Session, path: &str, head: Option<&name::Name>) -> Event {
             .text(format!("{path}: no leader"));
     };
     let node = format!("{path}/{}", head.name);
-    let (raw, since) = match s.get_data(&node) {
-        Ok((d, st)) => (d, st.ctime),
-        Err(_) => (Vec::new(), 0),
+    let (raw, created) = match s.get_data(&node) {
+        Ok((d, st)) => (d, Some(st.ctime)),
+        Err(_) => (Vec::new(), None),
     };
     let id = escape_invalid(&raw);
     let shown = escape_display(&raw, true);
-    let since_txt =
-        humantime::format_rfc3339_millis(UNIX_EPOCH + Duration::from_millis(since.max(0) as u64));
-    let ago = SystemTime::now()
-        .duration_since(UNIX_EPOCH + Duration::from_millis(since.max(0) as u64))
-        .unwrap_or_default();
+    let now = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+    let created_txt = created.map(|ms| {
+        let ago = SystemTime::now()
+            .duration_since(UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64))
+            .unwrap_or_default();
+        format!(
+            "node created {}, {} ago",
+            rfc3339(ms),
+            session::fmt_duration(Duration::from_secs(ago.as_secs()))
+        )
+    });
+    let when = match (seen, &created_txt) {
+        (Seen::Live, _) => format!("leading since it was seen at {now}"),
+        (Seen::AtStart, Some(c)) => c.clone(),
+        (Seen::AtStart, None) => "leading when we started".to_owned(),
+        (Seen::AfterGap, c) => format!(
+            "seen at {now}, after a loss of contact: it began to lead unseen{}",
+            c.as_ref().map(|c| format!("; {c}")).unwrap_or_default()
+        ),
+    };
+    let since = match seen {
+        Seen::Live => serde_json::Value::from(now),
+        Seen::AtStart | Seen::AfterGap => serde_json::Value::Null,
+    };
     Event::new("leader_changed")
         .with("path", path)
         .with("leader", id.clone())
         .with("node", head.name.clone())
         .with("seq", head.seq)
         .with("format", head.format.as_str())
-        .with("since", since_txt.to_string())
+        .with("since", since)
+        .with("created", created.map(rfc3339))
         .text(format!(
-            "{path}: node {shown} leads ({}, since {since_txt}, {} ago)",
-            head.name,
-            session::fmt_duration(Duration::from_secs(ago.as_secs()))
+            "{path}: node {shown} leads ({}, {when})",
+            head.name
         ))
 }

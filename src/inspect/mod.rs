@@ -47,7 +47,8 @@ Examples:
       What `zkCli ls /demo-lock` and a `get /demo-lock/<node>` of each child told you by
       hand: the contenders in queue order (the lowest sequence holds), each one's id,
       session and age, and anything wrong (a persistent contender, two of one session,
-      kazoo and Curator nodes mixed).
+      one id in two sessions: a stuck old session of a restarted worker, kazoo and
+      Curator nodes mixed).
   zkdemo inspect /demo-election
       The same for an election: the lowest sequence leads (`get /demo-election/<node>`
       shows its id).

@@ -57,7 +57,7 @@ pub struct ServerArgs {
 
     /// ZooKeeper's tickTime. Sessions may last between 2 and 20 ticks.
     #[arg(long, default_value = "2s", value_name = "DURATION",
-          value_parser = crate::cli::parse_duration)]
+          value_parser = crate::cli::parse_tick_time)]
     pub tick_time: Duration,
 }
 

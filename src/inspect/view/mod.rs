@@ -3,11 +3,12 @@
 //! holds, what is wrong) is unit-tested without a server.
 //!
 //! - `queue`: a lock or election directory as a queue: who holds or leads, who waits, and
-//!   what is wrong;
+//!   what is wrong (`duplicates`: one id in several sessions);
 //! - `config`: whether a node is a config, by the one `key=value` grammar (`config::doc`);
 //! - `text` and `json`: a view printed for people and as JSON, with `format`'s helpers.
 
 mod config;
+mod duplicates;
 mod format;
 mod json;
 mod queue;

@@ -86,7 +86,8 @@ pub struct Row {
 /// Something wrong in a lock or election directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    /// `not-ephemeral`, `same-session`, `unordered`, `sequence-limit`, `mixed-formats`.
+    /// `not-ephemeral`, `same-session`, `same-id`, `unordered`, `sequence-limit`,
+    /// `mixed-formats`.
     pub kind: &'static str,
     pub message: String,
 }
@@ -172,6 +173,7 @@ pub fn build_queue(path: &str, hint: RoleHint, children: Vec<Child>) -> Queue {
             ),
         });
     }
+    problems.extend(super::duplicates::same_id(&rows));
     for u in &unordered {
         problems.push(Problem {
             kind: "unordered",
