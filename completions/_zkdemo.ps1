@@ -43,6 +43,8 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Play the original scripts'' scenarios (lock, election, config) with real participants, in one command')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure lock handoff, failover, config propagation and process cost against the raw round trip')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): zkdemo''s, or a subcommand''s')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -304,6 +306,38 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'zkdemo;man' {
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (--help says which is which)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'zkdemo;completions' {
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (--help says which is which)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'zkdemo;help' {
             [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Take a distributed lock, one holder at a time, in queue order (kazoo-compatible)')
             [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Compete for leadership (kazoo-compatible), or observe who leads')
@@ -312,6 +346,8 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Play the original scripts'' scenarios (lock, election, config) with real participants, in one command')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure lock handoff, failover, config propagation and process cost against the raw round trip')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): zkdemo''s, or a subcommand''s')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -350,6 +386,12 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             break
         }
         'zkdemo;help;bench' {
+            break
+        }
+        'zkdemo;help;man' {
+            break
+        }
+        'zkdemo;help;completions' {
             break
         }
         'zkdemo;help;help' {

@@ -19,6 +19,9 @@ _zkdemo() {
             zkdemo,bench)
                 cmd="zkdemo__subcmd__bench"
                 ;;
+            zkdemo,completions)
+                cmd="zkdemo__subcmd__completions"
+                ;;
             zkdemo,config)
                 cmd="zkdemo__subcmd__config"
                 ;;
@@ -36,6 +39,9 @@ _zkdemo() {
                 ;;
             zkdemo,lock)
                 cmd="zkdemo__subcmd__lock"
+                ;;
+            zkdemo,man)
+                cmd="zkdemo__subcmd__man"
                 ;;
             zkdemo,server)
                 cmd="zkdemo__subcmd__server"
@@ -73,6 +79,9 @@ _zkdemo() {
             zkdemo__subcmd__help,bench)
                 cmd="zkdemo__subcmd__help__subcmd__bench"
                 ;;
+            zkdemo__subcmd__help,completions)
+                cmd="zkdemo__subcmd__help__subcmd__completions"
+                ;;
             zkdemo__subcmd__help,config)
                 cmd="zkdemo__subcmd__help__subcmd__config"
                 ;;
@@ -90,6 +99,9 @@ _zkdemo() {
                 ;;
             zkdemo__subcmd__help,lock)
                 cmd="zkdemo__subcmd__help__subcmd__lock"
+                ;;
+            zkdemo__subcmd__help,man)
+                cmd="zkdemo__subcmd__help__subcmd__man"
                 ;;
             zkdemo__subcmd__help,server)
                 cmd="zkdemo__subcmd__help__subcmd__server"
@@ -113,7 +125,7 @@ _zkdemo() {
 
     case "${cmd}" in
         zkdemo)
-            opts="-z -v -q -h -V --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help --version lock elect config inspect server demo bench help"
+            opts="-z -v -q -h -V --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help --version lock elect config inspect server demo bench man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -189,6 +201,44 @@ _zkdemo() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --zk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -z)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --acl)
+                    COMPREPLY=($(compgen -W "creator private open" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zkdemo__subcmd__completions)
+            opts="-z -v -q -h --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help bash elvish fish powershell zsh"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --zk)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -655,7 +705,7 @@ _zkdemo() {
             return 0
             ;;
         zkdemo__subcmd__help)
-            opts="lock elect config inspect server demo bench help"
+            opts="lock elect config inspect server demo bench man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -669,6 +719,20 @@ _zkdemo() {
             return 0
             ;;
         zkdemo__subcmd__help__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zkdemo__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -822,6 +886,20 @@ _zkdemo() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zkdemo__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zkdemo__subcmd__help__subcmd__server)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -925,6 +1003,44 @@ _zkdemo() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --zk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -z)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --acl)
+                    COMPREPLY=($(compgen -W "creator private open" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zkdemo__subcmd__man)
+            opts="-z -v -q -h --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --zk)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

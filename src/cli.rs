@@ -236,6 +236,8 @@ pub enum Command {
     Server(crate::server::ServerArgs),
     Demo(crate::demo::DemoArgs),
     Bench(crate::bench::BenchArgs),
+    Man(crate::manual::ManArgs),
+    Completions(crate::manual::CompletionsArgs),
 }
 
 /// `--auth`'s parser. A bad value is never echoed (clap's own error quotes the value given,

@@ -18,6 +18,7 @@ pub mod inbox;
 pub mod inspect;
 pub mod lock;
 pub mod logging;
+pub mod manual;
 pub mod output;
 pub mod queue;
 pub mod server;

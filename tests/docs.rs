@@ -8,10 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
-use clap_complete::{Generator, Shell};
-use clap_mangen::roff::{bold, italic, roman, Roff};
-use clap_mangen::Man;
-use zkdemo::cli::{Cli, ENVIRONMENT, EXIT_CODES};
+use zkdemo::cli::Cli;
 
 const REGENERATE: &str = "ZKDEMO_REGENERATE=1 cargo test --test docs";
 
@@ -22,155 +19,10 @@ fn cli() -> clap::Command {
     cmd
 }
 
-/// Every file under `man/` and `completions/`, as the current CLI renders it.
+/// Every file under `man/` and `completions/`, as the current CLI renders it (what `zkdemo man`
+/// and `zkdemo completions` print).
 fn render_all() -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let cmd = cli();
-    page(&cmd, true, &mut files);
-    for shell in [
-        Shell::Bash,
-        Shell::Zsh,
-        Shell::Fish,
-        Shell::Elvish,
-        Shell::PowerShell,
-    ] {
-        let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "zkdemo", &mut buf);
-        files.insert(
-            Path::new("completions").join(shell.file_name("zkdemo")),
-            buf,
-        );
-    }
-    files
-}
-
-/// The page of `cmd`, then one for each of its subcommands (`zkdemo-config-watch.1`, …).
-fn page(cmd: &clap::Command, top: bool, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
-    let man = Man::new(cmd.clone()).manual("zkdemo manual");
-    let mut out = Vec::new();
-    let io = |r: std::io::Result<()>| r.expect("rendering into memory");
-    io(man.render_title(&mut out));
-    io(man.render_name_section(&mut out));
-    io(synopsis(cmd).to_writer(&mut out));
-    io(man.render_description_section(&mut out));
-    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
-        io(man.render_options_section(&mut out));
-    }
-    if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
-        io(man.render_subcommands_section(&mut out));
-    }
-    let mut roff = Roff::default();
-    // The examples as written (clap_mangen would fill them into one paragraph). The top page's
-    // long help holds the exit codes and environment, rendered as sections of their own below.
-    let extra = if top {
-        cmd.get_after_help()
-    } else {
-        cmd.get_after_long_help().or_else(|| cmd.get_after_help())
-    };
-    if let Some(text) = extra {
-        roff.control("SH", ["EXAMPLES"]);
-        roff.control("nf", []);
-        for line in text.to_string().lines() {
-            roff.text([roman(line)]);
-        }
-        roff.control("fi", []);
-    }
-    if top {
-        roff.control("SH", ["EXIT STATUS"]);
-        for (code, what) in EXIT_CODES {
-            roff.control("TP", []);
-            roff.text([roman(*code)]);
-            roff.text([roman(*what)]);
-        }
-        roff.control("SH", ["ENVIRONMENT"]);
-        for (var, what) in ENVIRONMENT {
-            roff.control("TP", []);
-            roff.text([roman(*var)]);
-            roff.text([roman(*what)]);
-        }
-    }
-    roff.control("SH", ["SEE ALSO"]);
-    let mut see: Vec<String> = Vec::new();
-    if !top {
-        see.push("zkdemo(1) for the global options, exit codes and environment".into());
-    }
-    for s in documented(cmd) {
-        see.push(format!("{}(1)", display_name(s)));
-    }
-    roff.text([roman(see.join(", "))]);
-    io(roff.to_writer(&mut out));
-    if cmd.get_version().is_some() || top {
-        io(man.render_version_section(&mut out));
-    }
-    files.insert(
-        Path::new("man").join(format!("{}.1", display_name(cmd))),
-        out,
-    );
-    for sub in documented(cmd) {
-        page(sub, false, files);
-    }
-}
-
-/// SYNOPSIS with every option's value, as `--help` shows them (`[--path PATH]`; clap_mangen
-/// writes `[--path]` alone).
-fn synopsis(cmd: &clap::Command) -> Roff {
-    let mut line = vec![bold(display_name(cmd).replace('-', " "))];
-    // Options first, then the positional arguments, as `--help`'s usage line has them.
-    let mut args: Vec<&clap::Arg> = cmd.get_arguments().filter(|a| !a.is_hide_set()).collect();
-    args.sort_by_key(|a| a.is_positional());
-    for a in args {
-        let values: Vec<String> = a
-            .get_value_names()
-            .map(|v| v.iter().map(|n| n.to_string()).collect())
-            .unwrap_or_else(|| vec![a.get_id().as_str().to_uppercase()]);
-        let takes = a.get_action().takes_values();
-        line.push(roman(" ["));
-        match (a.get_short(), a.get_long()) {
-            (None, None) => {
-                if a.is_last_set() {
-                    line.push(roman("-- "));
-                }
-                line.push(italic(values.join(" ")));
-                line.push(roman("]"));
-                if a.get_num_args().is_some_and(|n| n.max_values() > 1) {
-                    line.push(roman("..."));
-                }
-                continue;
-            }
-            (Some(s), Some(l)) => {
-                line.push(bold(format!("-{s}")));
-                line.push(roman("|"));
-                line.push(bold(format!("--{l}")));
-            }
-            (Some(s), None) => line.push(bold(format!("-{s}"))),
-            (None, Some(l)) => line.push(bold(format!("--{l}"))),
-        }
-        if takes {
-            line.push(roman(" "));
-            line.push(italic(values.join(" ")));
-        }
-        line.push(roman("]"));
-        if matches!(
-            a.get_action(),
-            clap::ArgAction::Count | clap::ArgAction::Append
-        ) {
-            line.push(roman("..."));
-        }
-    }
-    if cmd.has_subcommands() {
-        line.push(roman(" "));
-        line.push(italic("COMMAND"));
-    }
-    let mut roff = Roff::default();
-    roff.control("SH", ["SYNOPSIS"]);
-    roff.text(line);
-    roff
-}
-
-/// The subcommands that get a page (not clap's `help`).
-fn documented(cmd: &clap::Command) -> impl Iterator<Item = &clap::Command> {
-    cmd.get_subcommands()
-        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    zkdemo::manual::files()
 }
 
 fn display_name(cmd: &clap::Command) -> String {
@@ -379,4 +231,38 @@ fn help_says_how_fast_failover_is() {
     let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(!help.contains("instant failover"), "{help}");
     assert!(help.contains("session timeout"), "{help}");
+}
+
+/// Issue #18, 2: a user who installed the binary alone prints the same pages and completions
+/// as the committed files.
+#[test]
+fn the_binary_prints_the_committed_pages_and_completions() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zkdemo"))
+            .args(args)
+            .output()
+            .expect("zkdemo runs");
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        out.stdout
+    };
+    for (args, file) in [
+        (&["man"][..], "man/zkdemo.1"),
+        (&["man", "lock"][..], "man/zkdemo-lock.1"),
+        (&["man", "config", "set"][..], "man/zkdemo-config-set.1"),
+        (&["completions", "bash"][..], "completions/zkdemo.bash"),
+        (&["completions", "zsh"][..], "completions/_zkdemo"),
+        (&["completions", "fish"][..], "completions/zkdemo.fish"),
+    ] {
+        let committed = std::fs::read(root.join(file)).expect("committed");
+        assert!(
+            run(args) == committed,
+            "zkdemo {args:?} differs from {file}"
+        );
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zkdemo"))
+        .args(["man", "nosuch"])
+        .output()
+        .expect("zkdemo runs");
+    assert_eq!(out.status.code(), Some(2));
 }

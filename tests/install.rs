@@ -56,6 +56,20 @@ fn cargo_install_gives_a_working_zkdemo() {
         assert!(help.contains(word), "--help lacks {word}:\n{help}");
     }
 
+    // The binary alone carries its man pages and completions (issue #18): the committed ones.
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (args, file) in [
+        (&["man", "lock"][..], "man/zkdemo-lock.1"),
+        (&["completions", "bash"][..], "completions/zkdemo.bash"),
+    ] {
+        let out = Command::new(&bin).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        assert!(
+            out.stdout == std::fs::read(repo.join(file)).unwrap(),
+            "the installed zkdemo {args:?} differs from {file}"
+        );
+    }
+
     let mut demo = Command::new(&bin);
     demo.env_remove("ZKDEMO_ZK").args([
         "--json",
