@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use crate::cli::{parse_duration_or_zero, ContenderArgs, Context};
-use crate::contender::{Contender, Ended, Guarded, Progress, Turn};
+use crate::contender::{hold_event, Contender, Ended, Guarded, Progress, Turn};
 use crate::exit::{self, Error};
 use crate::output::{Event, Output};
 use crate::queue::OwnNode;
@@ -319,13 +319,7 @@ impl Worker<'_> {
 
     fn emit_acquired(&self, mine: &OwnNode, waited: Duration) {
         self.out.emit(
-            &Event::new("acquired")
-                .with("id", self.c.id())
-                .with("path", self.args.path.clone())
-                .with("node", mine.name.clone())
-                .with("seq", mine.seq)
-                .with("fencing_token", mine.czxid)
-                .with("session", mine.session_id.to_string())
+            &hold_event("acquired", self.c.id(), &self.args.path, mine)
                 .with("waited_ms", waited.as_millis() as u64)
                 .text(self.voice.acquired(&self.args.path, mine.czxid)),
         );

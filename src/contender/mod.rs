@@ -28,6 +28,7 @@ pub use hold::Ended;
 
 use crate::child::Child;
 use crate::inbox::{self, Inbox, Wake, Waker};
+use crate::output::Event;
 use crate::queue::{self, name::Name, OwnNode, Position, Queue, Waited};
 use crate::session::{self, Health, Session, SessionConfig};
 use hold::Ground;
@@ -45,6 +46,18 @@ pub fn default_id() -> String {
         }
     };
     format!("{host}-{}", std::process::id())
+}
+
+/// The event that says a hold began (`acquired` for lock, `leader` for elect), with what lock
+/// and elect both report: the node, its sequence, the fencing token and our session.
+pub fn hold_event(name: &'static str, id: &str, path: &str, mine: &OwnNode) -> Event {
+    Event::new(name)
+        .with("id", id)
+        .with("path", path)
+        .with("node", mine.name.clone())
+        .with("seq", mine.seq)
+        .with("fencing_token", mine.czxid)
+        .with("session", mine.session_id.to_string())
 }
 
 /// How waiting for our turn ended.

@@ -13,7 +13,7 @@ use clap::Args;
 mod observe;
 
 use crate::cli::{parse_lead, ContenderArgs, Context};
-use crate::contender::{Contender, Ended, Guarded, Progress, Turn};
+use crate::contender::{hold_event, Contender, Ended, Guarded, Progress, Turn};
 use crate::exit;
 use crate::output::{Event, Output};
 use crate::signals;
@@ -133,13 +133,7 @@ impl Node<'_> {
             led += 1;
             self.leading_since = Some(Instant::now());
             self.out.emit(
-                &Event::new("leader")
-                    .with("id", self.c.id())
-                    .with("path", self.args.path.clone())
-                    .with("node", mine.name.clone())
-                    .with("seq", mine.seq)
-                    .with("fencing_token", mine.czxid)
-                    .with("session", mine.session_id.to_string())
+                &hold_event("leader", self.c.id(), &self.args.path, &mine)
                     .text(format!("node {} is the leader", self.c.id())),
             );
             match self.lead()? {
