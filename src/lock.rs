@@ -271,9 +271,10 @@ impl Worker<'_> {
         self.c
             .wait_turn(deadline, |p| {
                 let Progress::Waiting(w) = p else { return };
-                let head = &w.pos.head;
-                *holder = Some(contender_name(&w.id_of(head), &head.name));
                 if nonblock {
+                    // Only -n (and -w 0s) says who holds: one read, and no `queued` line.
+                    let head = &w.pos.head;
+                    *holder = Some(contender_name(&w.id_of(head), &head.name));
                     return;
                 }
                 let Some(pred) = w.pos.predecessor.as_ref() else {

@@ -23,7 +23,6 @@ mod hold;
 
 use std::time::{Duration, Instant};
 
-pub use clock::{margin, LossClock, Stop};
 pub use hold::Ended;
 
 use crate::child::Child;
