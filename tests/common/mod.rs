@@ -4,6 +4,7 @@
 //! Each test binary uses only part of this, hence the allow.
 #![allow(dead_code)]
 
+pub mod curator;
 pub mod proxy;
 
 use std::io::{BufRead, BufReader, Read};
