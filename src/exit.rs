@@ -110,6 +110,31 @@ impl crate::queue::Error {
             E::Session(e) => e.to_exit(what),
             E::Gone => Error::new(LOST, format!("{what}: {self}")),
             E::SequenceLimit(_) => Error::new(SEQUENCE_LIMIT, format!("{what}: {self}")),
+            E::Foreign(found) => {
+                let speak: Vec<&str> = found.iter().map(|&f| format_flag(f)).collect();
+                Error::new(
+                    USAGE,
+                    format!("{what}: {self}; its users speak {}", speak.join(", and ")),
+                )
+            }
         }
+    }
+}
+
+/// Which zkdemo options speak a node format (`queue::recipe`): the advice when a directory of
+/// that format is refused.
+fn format_flag(f: crate::queue::name::Format) -> &'static str {
+    use crate::queue::name::Format as F;
+    match f {
+        F::Kazoo | F::KazooRead => "kazoo's recipes: --format kazoo",
+        F::Curator | F::GoZookeeper => {
+            "Curator's InterProcessMutex (or go-zookeeper's Lock): `lock --format curator`; \
+             a Curator LeaderSelector: `elect --format curator-selector`"
+        }
+        F::CuratorLatch => "Curator's LeaderLatch: `elect --format curator`",
+        F::CuratorRead | F::CuratorWrite => {
+            "Curator's InterProcessReadWriteLock: `lock --format curator-rw`"
+        }
+        F::Other => "no known recipe",
     }
 }

@@ -17,7 +17,7 @@ use super::report::{Figure, Target};
 use super::stats::ms;
 use super::{p50_p99, stalled, Ctx};
 use crate::exit::{self, Error};
-use crate::queue::{Queue, Waited};
+use crate::queue::{Queue, Recipe, Waited};
 use crate::session::Session;
 
 const STALL: Duration = Duration::from_secs(30);
@@ -37,7 +37,7 @@ impl Drop for Kids {
 pub fn run(ctx: &Ctx, s: &Session, candidates: usize, rounds: usize) -> exit::Result<Vec<Figure>> {
     let path = format!("{}/elect", ctx.base);
     // The gate: we lead first, until everybody queued behind us.
-    let mut gate = Queue::new(&path, "bench-gate");
+    let mut gate = Queue::new(&path, "bench-gate", Recipe::Kazoo);
     gate.join(s)
         .map_err(|e| e.to_exit("elect bench: joining"))?;
     let (gtx, grx) = crate::inbox::pair();

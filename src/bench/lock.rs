@@ -12,7 +12,7 @@ use super::report::{Figure, Target};
 use super::stats::ms;
 use super::{p50_p99, stalled, Ctx};
 use crate::exit::{self, Error};
-use crate::queue::{Queue, Waited};
+use crate::queue::{Queue, Recipe, Waited};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx, contenders: usize, k: usize) -> exit::Result<Vec<Figure>> 
             let joined = crate::inbox::connect(&cfg, &tx)
                 .map_err(exit::Error::from)
                 .and_then(|s| {
-                    let mut q = Queue::new(&path, &format!("bench-{i}"));
+                    let mut q = Queue::new(&path, &format!("bench-{i}"), Recipe::Kazoo);
                     q.join(&s).map_err(|e| e.to_exit("lock bench: joining"))?;
                     Ok((s, q))
                 });

@@ -28,7 +28,7 @@ pub use hold::Ended;
 use crate::child::Child;
 use crate::inbox::{self, Inbox, Wake, Waker};
 use crate::output::Event;
-use crate::queue::{self, name::Name, OwnNode, Position, Queue, Waited};
+use crate::queue::{self, name::Name, OwnNode, Position, Queue, Recipe, Waited};
 use crate::session::{self, Health, Session, SessionConfig};
 use hold::Ground;
 
@@ -120,17 +120,19 @@ pub struct Contender {
 }
 
 impl Contender {
-    /// On `path`, as `id` (default: `<hostname>-<pid>`). `waits_out_outages`: once joined,
-    /// an unreachable ZooKeeper is waited out (as the original scripts' workers do).
+    /// On `path`, as `id` (default: `<hostname>-<pid>`), by `recipe`'s rules (kazoo's,
+    /// Curator's: `queue::recipe`). `waits_out_outages`: once joined, an unreachable ZooKeeper
+    /// is waited out (as the original scripts' workers do).
     pub fn new(
         path: &str,
         id: Option<&str>,
+        recipe: Recipe,
         cfg: SessionConfig,
         waits_out_outages: bool,
     ) -> Contender {
         let id = id.map(str::to_owned).unwrap_or_else(default_id);
         let (tx, rx, sub) = inbox::channel();
-        let queue = Queue::new(path, &id);
+        let queue = Queue::new(path, &id, recipe);
         Contender {
             id,
             cfg,

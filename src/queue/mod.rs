@@ -1,10 +1,11 @@
-//! The sequential-node queue that `lock` and `elect` stand on (kazoo's Lock recipe, which
-//! kazoo's Election also uses).
+//! The sequential-node queue that `lock` and `elect` stand on (the ZooKeeper lock recipe, as
+//! kazoo's Lock and Election and Curator's mutex and latch write it).
 //!
-//! Every contender creates an ephemeral sequential node `<uuid>__lock__<seq>` under the path,
-//! with its id as data. The contender with the lowest sequence holds (leads). A waiter watches
-//! only its predecessor: when the predecessor goes, that one waiter wakes and lists the
-//! children again; the others sleep on (no herd effect). The watch is a data watch, as kazoo's
+//! Every contender creates an ephemeral sequential node under the path (`<uuid>__lock__<seq>`
+//! for kazoo; the other recipes' names and rules are in `recipe.rs`), with its id as data.
+//! The first in the recipe's order holds (leads); a reader of a shared lock holds while no
+//! writer is ahead. A waiter watches only the one it waits for: when that one goes, that one
+//! waiter wakes and lists the children again; the others sleep on (no herd effect). The watch is a data watch, as kazoo's
 //! and Curator's (`getData` with a watcher): on a predecessor already gone it fails with
 //! NoNode and leaves no watch behind, where an `exists` watch would stay armed on a node that
 //! will never come back.
@@ -16,6 +17,7 @@
 //! a node of an earlier, expired session of ours is not ours.
 
 pub mod name;
+pub mod recipe;
 mod wake;
 
 pub use wake::Waited;
@@ -25,7 +27,8 @@ use std::time::Instant;
 
 use crate::inbox::{Inbox, Wake, Waker};
 use crate::session::{self, NodeKind, Session, SessionId};
-use name::Name;
+use name::{Format, Name};
+pub use recipe::Recipe;
 
 /// Why a queue operation failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +39,9 @@ pub enum Error {
     /// The directory's sequence counter reached its limit: contenders collide or wrapped, and
     /// no order between them is safe (`name::unorderable`).
     SequenceLimit(String),
+    /// The directory holds nodes of recipes whose users would not see ours, nor we theirs
+    /// (`Recipe::check_directory`): their formats.
+    Foreign(Vec<Format>),
 }
 
 impl From<session::Error> for Error {
@@ -55,6 +61,14 @@ impl std::fmt::Display for Error {
                  contenders {nodes} share or wrapped their numbers, so no safe order exists; \
                  once nobody contends, delete the directory (its counter restarts)"
             ),
+            Error::Foreign(found) => {
+                let found: Vec<&str> = found.iter().map(|f| f.as_str()).collect();
+                write!(
+                    f,
+                    "it holds {} nodes, whose users would not see ours (nor we theirs)",
+                    found.join(" and ")
+                )
+            }
         }
     }
 }
@@ -76,31 +90,45 @@ pub struct OwnNode {
 /// Where we stand.
 #[derive(Debug, Clone)]
 pub struct Position {
-    /// 0 = we hold / lead.
+    /// Our place in the recipe's order: 0 = first.
     pub index: usize,
-    /// The contender just ahead of us (the one we watch).
-    pub predecessor: Option<Name>,
-    /// The contender at the head (holder / leader).
+    /// The contender we wait for (the one just ahead; for a reader, a writer ahead); None:
+    /// we hold (lead).
+    pub blocker: Option<Name>,
+    /// The contender at the head (the holder, the leader, or the first of the readers).
     pub head: Name,
     pub contenders: Vec<Name>,
+}
+
+impl Position {
+    /// Do we hold (lead)?
+    pub fn holds(&self) -> bool {
+        self.blocker.is_none()
+    }
 }
 
 pub struct Queue {
     pub path: String,
     pub id: String,
+    recipe: Recipe,
     prefix: String,
     mine: Option<OwnNode>,
+    /// The directory was found free of foreign nodes before our first create.
+    checked: bool,
     /// Waiters also watch the head (`watch_the_head`).
     head_watch: bool,
 }
 
 impl Queue {
-    pub fn new(path: &str, id: &str) -> Queue {
+    /// A queue at `path` where we contend as `id` by `recipe`'s rules.
+    pub fn new(path: &str, id: &str, recipe: Recipe) -> Queue {
         Queue {
             path: path.to_owned(),
             id: id.to_owned(),
-            prefix: name::new_prefix(),
+            recipe,
+            prefix: recipe.new_prefix(),
             mine: None,
+            checked: false,
             head_watch: false,
         }
     }
@@ -109,9 +137,25 @@ impl Queue {
         self.mine.as_ref()
     }
 
+    pub fn recipe(&self) -> Recipe {
+        self.recipe
+    }
+
     /// Create our node (and the path, when missing). Safe to call again after a connection
-    /// loss: the node made by a lost request is found by its prefix.
+    /// loss: the node made by a lost request is found by its prefix. The first join refuses
+    /// a directory of another recipe's nodes (`Error::Foreign`) before writing anything.
     pub fn join(&mut self, s: &Session) -> Result<OwnNode> {
+        if !self.checked {
+            match s.get_children(&self.path) {
+                Ok(children) => self
+                    .recipe
+                    .check_directory(&children)
+                    .map_err(Error::Foreign)?,
+                Err(session::Error::NoNode) => {}
+                Err(e) => return Err(e.into()),
+            }
+            self.checked = true;
+        }
         let base = format!("{}/{}", self.path, self.prefix);
         let mut tries = 0;
         loop {
@@ -180,14 +224,18 @@ impl Queue {
         Ok(mine)
     }
 
-    /// List the contenders and find our place. `Gone` when our node is not among them.
+    /// List the contenders and find our place. `Gone` when our node is not among them;
+    /// `Foreign` when another recipe's nodes joined meanwhile.
     pub fn position(&self, s: &Session) -> Result<Position> {
         let mine = self.mine.as_ref().ok_or(Error::Gone)?;
         let children = s.get_children(&self.path).map_err(|e| match e {
             session::Error::NoNode => Error::Gone,
             e => e.into(),
         })?;
-        let contenders = name::contenders(&children);
+        self.recipe
+            .check_directory(&children)
+            .map_err(Error::Foreign)?;
+        let contenders = self.recipe.sorted(&children);
         let bad = name::unorderable(&contenders);
         if !bad.is_empty() {
             return Err(Error::SequenceLimit(bad.join(", ")));
@@ -198,7 +246,10 @@ impl Queue {
             .ok_or(Error::Gone)?;
         Ok(Position {
             index,
-            predecessor: index.checked_sub(1).map(|i| contenders[i].clone()),
+            blocker: self
+                .recipe
+                .blocker(&contenders, index)
+                .map(|i| contenders[i].clone()),
             head: contenders[0].clone(),
             contenders,
         })
@@ -296,18 +347,14 @@ impl Queue {
         let mut head_watched: Option<String> = None;
         loop {
             let listed = self.position(s).and_then(|pos| {
-                if pos.index == 0 {
+                let Some(blocker) = pos.blocker.clone() else {
                     return Ok((pos, true));
-                }
-                let pred = pos
-                    .predecessor
-                    .clone()
-                    .expect("index > 0 has a predecessor");
-                let mut watching = self.watch(s, &pred.name, tx.clone())?;
+                };
+                let mut watching = self.watch(s, &blocker.name, tx.clone())?;
                 let head = &pos.head.name;
                 if watching
                     && self.head_watch
-                    && pos.index > 1
+                    && &blocker.name != head
                     && head_watched.as_ref() != Some(head)
                 {
                     // Gone already: list again, as for a predecessor gone.
@@ -317,7 +364,7 @@ impl Queue {
                 Ok((pos, watching))
             });
             match listed {
-                Ok((pos, _)) if pos.index == 0 => return Ok(Waited::First(pos)),
+                Ok((pos, _)) if pos.holds() => return Ok(Waited::First(pos)),
                 Ok((_, false)) => continue, // the predecessor left meanwhile: list again
                 Ok((pos, true)) => on_wait(&pos),
                 Err(Error::Gone) => return Ok(Waited::Lost("our node is gone".into())),

@@ -7,6 +7,7 @@
 //! | kazoo ReadLock                       | `<32 hex>__rlock__<seq>`              |
 //! | Curator InterProcessMutex, Selector  | `_c_<uuid with dashes>-lock-<seq>`    |
 //! | Curator LeaderLatch                  | `_c_<uuid with dashes>-latch-<seq>`   |
+//! | Curator InterProcessReadWriteLock    | `_c_<uuid>-__READ__<seq>`, `__WRIT__` |
 //! | go-zookeeper Lock                    | `_c_<32 hex>-lock-<seq>`              |
 //!
 //! `<seq>` is ZooKeeper's sequential suffix: a signed 32-bit counter printed with `%010d`,
@@ -28,6 +29,10 @@ pub enum Format {
     CuratorLatch,
     /// go-zookeeper `Lock`: `_c_<32 hex>-lock-`.
     GoZookeeper,
+    /// Curator `InterProcessReadWriteLock`, read side: `_c_<uuid>-__READ__`.
+    CuratorRead,
+    /// Curator `InterProcessReadWriteLock`, write side: `_c_<uuid>-__WRIT__`.
+    CuratorWrite,
     /// A sequential node of no known recipe (`name0000000007`).
     Other,
 }
@@ -40,6 +45,8 @@ impl Format {
             Format::Curator => "curator",
             Format::CuratorLatch => "curator-latch",
             Format::GoZookeeper => "go-zookeeper",
+            Format::CuratorRead => "curator-read",
+            Format::CuratorWrite => "curator-write",
             Format::Other => "other",
         }
     }
@@ -50,7 +57,11 @@ impl Format {
     pub fn family(self) -> &'static str {
         match self {
             Format::Kazoo | Format::KazooRead => "kazoo",
-            Format::Curator | Format::CuratorLatch | Format::GoZookeeper => "curator",
+            Format::Curator
+            | Format::CuratorLatch
+            | Format::GoZookeeper
+            | Format::CuratorRead
+            | Format::CuratorWrite => "curator",
             Format::Other => "other",
         }
     }
@@ -70,15 +81,6 @@ pub struct Name {
     pub prefix: String,
     pub seq: i32,
     pub format: Format,
-}
-
-/// The marker zkdemo (like kazoo) puts between its uuid and the sequence.
-pub const LOCK_MARKER: &str = "__lock__";
-
-/// The name prefix zkdemo gives its node: `<32 hex>__lock__`; ZooKeeper appends the sequence.
-pub fn new_prefix() -> String {
-    let n: u128 = rand::random();
-    format!("{n:032x}{LOCK_MARKER}")
 }
 
 /// Parse a child name; None when it does not end in a sequence number.
@@ -111,8 +113,10 @@ fn known(name: &str, body: &str, seq: i32) -> Option<Name> {
             format,
         })
     };
-    if let Some(n) =
-        found("__lock__", Format::Kazoo).or_else(|| found("__rlock__", Format::KazooRead))
+    if let Some(n) = found("__lock__", Format::Kazoo)
+        .or_else(|| found("__rlock__", Format::KazooRead))
+        .or_else(|| found("__READ__", Format::CuratorRead))
+        .or_else(|| found("__WRIT__", Format::CuratorWrite))
     {
         return Some(n);
     }
@@ -197,10 +201,13 @@ pub const NEAR_LIMIT: i32 = i32::MAX - (1 << 20);
 pub fn unorderable(contenders: &[Name]) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     for (i, n) in contenders.iter().enumerate() {
+        if n.format == Format::Other {
+            continue; // a child of no recipe (Curator keeps them): no sequence to trust
+        }
         let dup = contenders
             .iter()
             .enumerate()
-            .any(|(j, m)| i != j && m.seq == n.seq);
+            .any(|(j, m)| i != j && m.format != Format::Other && m.seq == n.seq);
         if n.seq < 0 || dup {
             out.push(&n.name);
         }
@@ -241,6 +248,10 @@ mod tests {
         assert_eq!(l.format, Format::CuratorLatch);
         let g = parse("_c_0123456789abcdef0123456789abcdef-lock-0000000009").unwrap();
         assert_eq!(g.format, Format::GoZookeeper);
+        let r = parse("_c_8f3b8c2e-1d2f-4a53-9c51-3a0e7b1b2c3d-__READ__0000000004").unwrap();
+        assert_eq!((r.format, r.prefix.len()), (Format::CuratorRead, 40));
+        let w = parse("_c_8f3b8c2e-1d2f-4a53-9c51-3a0e7b1b2c3d-__WRIT__0000000005").unwrap();
+        assert_eq!(w.format, Format::CuratorWrite);
         assert_eq!(parse("member0000000005").unwrap().format, Format::Other);
         assert!(parse("lease_holder").is_none());
         assert!(parse("x__lock__12345").is_none());
@@ -274,14 +285,5 @@ mod tests {
         .collect();
         let order: Vec<i32> = contenders(&kids).iter().map(|n| n.seq).collect();
         assert_eq!(order, [2, 5, 10]);
-    }
-
-    #[test]
-    fn our_prefix_is_kazoo_shaped() {
-        let p = new_prefix();
-        let n = parse(&format!("{p}0000000001")).unwrap();
-        assert_eq!(n.format, Format::Kazoo);
-        assert_eq!(n.prefix.len(), 32);
-        assert_ne!(new_prefix(), p);
     }
 }
