@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 mod observe;
 
@@ -16,6 +16,7 @@ use crate::cli::{parse_lead, ContenderArgs, Context};
 use crate::contender::{hold_event, Contender, Ended, Guarded, Progress, Turn};
 use crate::exit;
 use crate::output::{Event, Output};
+use crate::queue::Recipe;
 use crate::signals;
 use crate::text::{escape_display, escape_invalid};
 
@@ -60,6 +61,14 @@ pub struct ElectArgs {
     #[arg(long, default_value = "/demo-election", value_parser = crate::cli::parse_node_path)]
     pub path: String,
 
+    /// Whose election to join: kazoo's Election (`<uuid>__lock__<seq>`), Curator's
+    /// LeaderLatch (`_c_<uuid>-latch-<seq>`), or Curator's LeaderSelector (which stands on
+    /// Curator's mutex, `-lock-`). A directory of another format's nodes is refused (exit 2).
+    /// `--observe` reads the format from the nodes it finds.
+    #[arg(long, value_enum, default_value_t = ElectFormat::Kazoo, value_name = "FORMAT",
+          conflicts_with = "observe")]
+    pub format: ElectFormat,
+
     #[command(flatten)]
     pub contender: ContenderArgs,
 
@@ -77,6 +86,27 @@ pub struct ElectArgs {
     pub observe: bool,
 }
 
+/// The election recipe to join (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ElectFormat {
+    /// kazoo's Election (a kazoo Lock underneath).
+    Kazoo,
+    /// Curator's LeaderLatch.
+    Curator,
+    /// Curator's LeaderSelector: the leader is the holder of Curator's InterProcessMutex.
+    CuratorSelector,
+}
+
+impl ElectFormat {
+    fn recipe(self) -> Recipe {
+        match self {
+            ElectFormat::Kazoo => Recipe::Kazoo,
+            ElectFormat::Curator => Recipe::CuratorLatch,
+            ElectFormat::CuratorSelector => Recipe::CuratorMutex,
+        }
+    }
+}
+
 pub fn run(args: &ElectArgs, ctx: &Context) -> exit::Result<i32> {
     if args.observe {
         return observe::observe(args, &ctx.session, ctx.out);
@@ -86,6 +116,7 @@ pub fn run(args: &ElectArgs, ctx: &Context) -> exit::Result<i32> {
     let c = Contender::new(
         &args.path,
         args.contender.id.as_deref(),
+        args.format.recipe(),
         ctx.session.clone(),
         true,
     )
@@ -192,7 +223,7 @@ impl Node<'_> {
                     // `escape_display`, put it in JSON with `escape_invalid`, as `inspect` does.
                     let raw = w.id_of(&pos.head);
                     let followed = pos
-                        .predecessor
+                        .blocker
                         .as_ref()
                         .map(|n| n.name.clone())
                         .unwrap_or_default();

@@ -6,7 +6,8 @@ use super::ElectArgs;
 use crate::exit::{self, Error};
 use crate::inbox::{self, Wake};
 use crate::output::{Event, Output};
-use crate::queue::name;
+use crate::queue::name::{self, Format};
+use crate::queue::Recipe;
 use crate::session::{self, Session, SessionConfig, SessionEvent};
 use crate::signals;
 use crate::text::{escape_display, escape_invalid};
@@ -27,7 +28,12 @@ pub(super) fn observe(args: &ElectArgs, cfg: &SessionConfig, out: Output) -> exi
             // A missing election has no leader (it is watched until it is created).
             Ok(Some(u)) => {
                 let children = u.now.unwrap_or_default();
-                let head = name::contenders(&children).into_iter().next();
+                // Ordered as the recipe whose nodes these are orders them (Curator's LeaderLatch
+                // by the text after `latch-`, kazoo's Election by sequence).
+                let head = Recipe::of_children(&children)
+                    .sorted(&children)
+                    .into_iter()
+                    .find(|n| n.format != Format::Other);
                 let head_name = head.as_ref().map(|n| n.name.clone());
                 if last.as_ref() != Some(&head_name) {
                     let seen = match (&last, gap) {

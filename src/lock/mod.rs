@@ -8,104 +8,22 @@
 
 use std::time::{Duration, Instant};
 
-use clap::Args;
+mod args;
+mod voice;
 
-use crate::cli::{parse_duration_or_zero, ContenderArgs, Context};
+pub use args::{LockArgs, LockFormat};
+use voice::{contender_name, Voice};
+
+use crate::cli::Context;
 use crate::contender::{hold_event, Contender, Ended, Guarded, Progress, Turn};
 use crate::exit::{self, Error};
 use crate::output::{Event, Output};
 use crate::queue::OwnNode;
-use crate::session::fmt_duration;
 use crate::signals;
-use crate::text::{escape_display, escape_invalid};
-
-const EXAMPLES: &str = "\
-Examples:
-  # Three workers taking turns, as the original lock_worker.py (run each in its own terminal):
-  zkdemo lock --id 1
-  zkdemo lock --id 2
-  zkdemo lock --id 3
-
-  # Guard a job: only one backup runs at a time across all hosts
-  zkdemo lock --path /jobs/backup -- ./backup.sh --full
-
-  # Give up at once if someone holds it (exit code 75), or after waiting 30s
-  zkdemo lock -n --path /jobs/backup -- ./backup.sh
-  zkdemo lock -w 30s --path /jobs/backup -- ./backup.sh
-
-The command gets ZKDEMO_LOCK_PATH, ZKDEMO_LOCK_NODE, ZKDEMO_SESSION_ID and
-ZKDEMO_FENCING_TOKEN (a number that grows with every acquisition: pass it to the storage
-you write to, and have it refuse smaller ones).
-
-A signal to zkdemo (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1/2, SIGALRM) is passed on to the
-command's process group; zkdemo waits for it (SIGKILL after --kill-grace), then releases.
-Whatever the command leaves running is stopped before the lock is released.
-
-Exit codes: the command's own code in command mode (after a signal too); 0 in worker mode;
-75 lock not acquired (-n/-w, see -E); 76 the directory's sequence counter reached its limit;
-77 not allowed (NoAuth); 79 lock lost while held (the command was stopped); 69 ZooKeeper
-unreachable; 130/143 interrupted by SIGINT/SIGTERM while waiting.";
-
-const LONG_ABOUT: &str = "Take a distributed lock: one holder at a time, in the order of arrival, \
-without a herd effect (each waiter watches only the one ahead of it). The lock node is \
-kazoo's (`<uuid>__lock__<seq>`), so a kazoo Lock on the same path and zkdemo exclude each \
-other.\n\nWithout a command, act as the original lock_worker.py: wait, hold for --hold, release, pause \
-for --pause, again (until --count or Ctrl-C). With a command after `--`, run it once while \
-holding the lock. If contact with ZooKeeper is lost and not back in time, the command's \
-whole process group is stopped (SIGTERM, --kill-grace, SIGKILL) before the session can \
-expire and the lock pass to someone else.";
-
-/// Take a distributed lock, one holder at a time, in queue order (kazoo-compatible).
-#[derive(Debug, Args)]
-#[command(
-    long_about = LONG_ABOUT,
-    after_help = EXAMPLES
-)]
-pub struct LockArgs {
-    /// The lock's znode.
-    #[arg(long, default_value = "/demo-lock", value_parser = crate::cli::parse_node_path)]
-    pub path: String,
-
-    #[command(flatten)]
-    pub contender: ContenderArgs,
-
-    /// Worker mode: how long to hold the lock each time; 0s releases it at once [default: 2s].
-    #[arg(long, value_parser = parse_duration_or_zero, conflicts_with = "command",
-          value_name = "DURATION")]
-    pub hold: Option<Duration>,
-
-    /// Worker mode: how long to wait after releasing before queueing again; 0s queues again at
-    /// once [default: 1s].
-    #[arg(long, value_parser = parse_duration_or_zero, conflicts_with = "command",
-          value_name = "DURATION")]
-    pub pause: Option<Duration>,
-
-    /// Worker mode: stop after this many acquisitions [default: until Ctrl-C].
-    #[arg(long, conflicts_with = "command", value_parser = clap::value_parser!(u64).range(1..),
-          value_name = "N")]
-    pub count: Option<u64>,
-
-    /// Give up after waiting this long for the lock (0s: the same as -n).
-    #[arg(short, long, value_parser = parse_duration_or_zero, value_name = "DURATION")]
-    pub wait: Option<Duration>,
-
-    /// Give up at once if someone holds the lock.
-    #[arg(short, long, conflicts_with = "wait")]
-    pub nonblock: bool,
-
-    /// Exit code when giving up (-n, -w).
-    #[arg(short = 'E', long, default_value_t = exit::CONFLICT, value_name = "N")]
-    pub conflict_exit_code: i32,
-}
-
-impl LockArgs {
-    /// -n, or -w 0s (the same thing): whatever is already known decides.
-    fn gives_up_at_once(&self) -> bool {
-        self.nonblock || self.wait.is_some_and(|w| w.is_zero())
-    }
-}
+use crate::text::escape_invalid;
 
 pub fn run(args: &LockArgs, ctx: &Context) -> exit::Result<i32> {
+    args.check()?;
     let command = &args.contender.command;
     // A worker waits out an outage once it has been in the queue, as the original scripts'
     // workers do; a command run and the one-shot forms (-n, -w) fail with exit 69.
@@ -113,6 +31,7 @@ pub fn run(args: &LockArgs, ctx: &Context) -> exit::Result<i32> {
     let c = Contender::new(
         &args.path,
         args.contender.id.as_deref(),
+        args.recipe(),
         ctx.session.clone(),
         patient,
     );
@@ -146,64 +65,6 @@ struct Worker<'a> {
     c: Contender,
     /// Set while we hold the lock.
     holding_since: Option<Instant>,
-}
-
-/// Who the lines for people speak of: a worker (worker mode, on stdout), or the lock a command
-/// runs under (command mode, on stderr: stdout is the command's).
-#[derive(Clone)]
-enum Voice {
-    Worker(String),
-    Command(String),
-}
-
-impl Voice {
-    fn queued(&self, position: usize, ahead: &str) -> String {
-        match self {
-            Voice::Worker(id) => {
-                format!("worker {id} waits for the lock (position {position}, behind {ahead})")
-            }
-            Voice::Command(path) => {
-                format!("waiting for the lock {path} (position {position}, behind {ahead})")
-            }
-        }
-    }
-
-    fn acquired(&self, path: &str, token: i64) -> String {
-        match self {
-            Voice::Worker(id) => {
-                format!("worker {id} holds the lock {path} (fencing token {token})")
-            }
-            Voice::Command(_) => format!("holding the lock {path} (fencing token {token})"),
-        }
-    }
-
-    fn released(&self, held: Duration) -> String {
-        match self {
-            Voice::Worker(id) => {
-                format!("worker {id} released the lock after {}", fmt_duration(held))
-            }
-            Voice::Command(path) => {
-                format!("released the lock {path} after {}", fmt_duration(held))
-            }
-        }
-    }
-
-    fn lost(&self, why: &str) -> String {
-        match self {
-            Voice::Worker(id) => format!("worker {id} LOST the lock: {why}"),
-            Voice::Command(path) => format!("LOST the lock {path}: {why}; stopping the command"),
-        }
-    }
-}
-
-/// "worker 3": another contender, by the id it stored (escaped: another client may store
-/// anything), or by its node's name when it stored none.
-fn contender_name(id: &[u8], node: &str) -> String {
-    if id.is_empty() {
-        node.to_owned()
-    } else {
-        format!("worker {}", escape_display(id, true))
-    }
 }
 
 impl Worker<'_> {
@@ -277,7 +138,7 @@ impl Worker<'_> {
                     *holder = Some(contender_name(&w.id_of(head), &head.name));
                     return;
                 }
-                let Some(pred) = w.pos.predecessor.as_ref() else {
+                let Some(pred) = w.pos.blocker.as_ref() else {
                     return;
                 };
                 let raw = w.id_of(pred);
