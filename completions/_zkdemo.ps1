@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
         }
         'zkdemo;lock' {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The lock''s znode')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose lock to speak: kazoo''s Lock/ReadLock (`<uuid>__lock__<seq>`), Curator''s InterProcessMutex (also go-zookeeper''s Lock), or Curator''s InterProcessReadWriteLock. A directory of another format''s nodes is refused (exit 2)')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This contender''s id, stored as its node''s data [default: <hostname>-<pid>]')
             [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)')
             [CompletionResult]::new('--hold', '--hold', [CompletionResultType]::ParameterName, 'Worker mode: how long to hold the lock each time; 0s releases it at once [default: 2s]')
@@ -65,6 +66,7 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
             [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (--help says which is which)')
+            [CompletionResult]::new('--shared', '--shared', [CompletionResultType]::ParameterName, 'Take the lock shared (a read lock): readers hold together, each waiting only for the writers ahead of it (kazoo''s ReadLock; Curator''s read side with --format curator-rw)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Give up at once if someone holds the lock')
             [CompletionResult]::new('--nonblock', '--nonblock', [CompletionResultType]::ParameterName, 'Give up at once if someone holds the lock')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
@@ -78,6 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
         }
         'zkdemo;elect' {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The election''s znode')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose election to join: kazoo''s Election (`<uuid>__lock__<seq>`), Curator''s LeaderLatch (`_c_<uuid>-latch-<seq>`), or Curator''s LeaderSelector (which stands on Curator''s mutex, `-lock-`). A directory of another format''s nodes is refused (exit 2). `--observe` reads the format from the nodes it finds')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This contender''s id, stored as its node''s data [default: <hostname>-<pid>]')
             [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)')
             [CompletionResult]::new('--lead', '--lead', [CompletionResultType]::ParameterName, 'Resign after leading this long, and queue again at the back')

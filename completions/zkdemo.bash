@@ -647,7 +647,7 @@ _zkdemo() {
             return 0
             ;;
         zkdemo__subcmd__elect)
-            opts="-z -v -q -h --path --id --kill-grace --lead --count --observe --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
+            opts="-z -v -q -h --path --format --id --kill-grace --lead --count --observe --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,6 +655,10 @@ _zkdemo() {
             case "${prev}" in
                 --path)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "kazoo curator curator-selector" -- "${cur}"))
                     return 0
                     ;;
                 --id)
@@ -957,7 +961,7 @@ _zkdemo() {
             return 0
             ;;
         zkdemo__subcmd__lock)
-            opts="-w -n -E -z -v -q -h --path --id --kill-grace --hold --pause --count --wait --nonblock --conflict-exit-code --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
+            opts="-w -n -E -z -v -q -h --path --format --shared --id --kill-grace --hold --pause --count --wait --nonblock --conflict-exit-code --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -965,6 +969,10 @@ _zkdemo() {
             case "${prev}" in
                 --path)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "kazoo curator curator-rw" -- "${cur}"))
                     return 0
                     ;;
                 --id)

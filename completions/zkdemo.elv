@@ -46,6 +46,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
         }
         &'zkdemo;lock'= {
             cand --path 'The lock''s znode'
+            cand --format 'Whose lock to speak: kazoo''s Lock/ReadLock (`<uuid>__lock__<seq>`), Curator''s InterProcessMutex (also go-zookeeper''s Lock), or Curator''s InterProcessReadWriteLock. A directory of another format''s nodes is refused (exit 2)'
             cand --id 'This contender''s id, stored as its node''s data [default: <hostname>-<pid>]'
             cand --kill-grace 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)'
             cand --hold 'Worker mode: how long to hold the lock each time; 0s releases it at once [default: 2s]'
@@ -61,6 +62,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
             cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
             cand --acl 'The ACL of the nodes zkdemo creates (--help says which is which)'
+            cand --shared 'Take the lock shared (a read lock): readers hold together, each waiting only for the writers ahead of it (kazoo''s ReadLock; Curator''s read side with --format curator-rw)'
             cand -n 'Give up at once if someone holds the lock'
             cand --nonblock 'Give up at once if someone holds the lock'
             cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
@@ -73,6 +75,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
         }
         &'zkdemo;elect'= {
             cand --path 'The election''s znode'
+            cand --format 'Whose election to join: kazoo''s Election (`<uuid>__lock__<seq>`), Curator''s LeaderLatch (`_c_<uuid>-latch-<seq>`), or Curator''s LeaderSelector (which stands on Curator''s mutex, `-lock-`). A directory of another format''s nodes is refused (exit 2). `--observe` reads the format from the nodes it finds'
             cand --id 'This contender''s id, stored as its node''s data [default: <hostname>-<pid>]'
             cand --kill-grace 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)'
             cand --lead 'Resign after leading this long, and queue again at the back'

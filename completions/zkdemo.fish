@@ -47,6 +47,9 @@ complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "man" -d 'Print a man 
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l path -d 'The lock\'s znode' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l format -d 'Whose lock to speak: kazoo\'s Lock/ReadLock (`<uuid>__lock__<seq>`), Curator\'s InterProcessMutex (also go-zookeeper\'s Lock), or Curator\'s InterProcessReadWriteLock. A directory of another format\'s nodes is refused (exit 2)' -r -f -a "kazoo\t'kazoo\'s Lock, WriteLock and ReadLock (and zkdemo before it had formats)'
+curator\t'Curator\'s InterProcessMutex (`_c_<uuid>-lock-<seq>`); go-zookeeper\'s Lock too'
+curator-rw\t'Curator\'s InterProcessReadWriteLock: writers `__WRIT__`, readers (--shared) `__READ__`'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l id -d 'This contender\'s id, stored as its node\'s data [default: <hostname>-<pid>]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l hold -d 'Worker mode: how long to hold the lock each time; 0s releases it at once [default: 2s]' -r
@@ -61,12 +64,16 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l auth -d 'Digest c
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l shared -d 'Take the lock shared (a read lock): readers hold together, each waiting only for the writers ahead of it (kazoo\'s ReadLock; Curator\'s read side with --format curator-rw)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s n -l nonblock -d 'Give up at once if someone holds the lock'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s v -l verbose -d 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s q -l quiet -d 'Print only errors (and JSON events when --json is given)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l path -d 'The election\'s znode' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l format -d 'Whose election to join: kazoo\'s Election (`<uuid>__lock__<seq>`), Curator\'s LeaderLatch (`_c_<uuid>-latch-<seq>`), or Curator\'s LeaderSelector (which stands on Curator\'s mutex, `-lock-`). A directory of another format\'s nodes is refused (exit 2). `--observe` reads the format from the nodes it finds' -r -f -a "kazoo\t'kazoo\'s Election (a kazoo Lock underneath)'
+curator\t'Curator\'s LeaderLatch'
+curator-selector\t'Curator\'s LeaderSelector: the leader is the holder of Curator\'s InterProcessMutex'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l id -d 'This contender\'s id, stored as its node\'s data [default: <hostname>-<pid>]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l lead -d 'Resign after leading this long, and queue again at the back' -r
