@@ -51,6 +51,7 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
         'zkdemo;lock' {
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'The lock''s znode')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Whose lock to speak: kazoo''s Lock/ReadLock (`<uuid>__lock__<seq>`), Curator''s InterProcessMutex (also go-zookeeper''s Lock), or Curator''s InterProcessReadWriteLock. A directory of another format''s nodes is refused (exit 2)')
+            [CompletionResult]::new('--max-leases', '--max-leases', [CompletionResultType]::ParameterName, 'A semaphore: up to N holders at once (kazoo''s Semaphore and its max_leases: lease nodes under --path, the limit stored as its data, acquisition in turn through a lock at `<path>-__lock__`). A different limit stored by others is refused (exit 2)')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'This contender''s id, stored as its node''s data [default: <hostname>-<pid>]')
             [CompletionResult]::new('--kill-grace', '--kill-grace', [CompletionResultType]::ParameterName, 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)')
             [CompletionResult]::new('--hold', '--hold', [CompletionResultType]::ParameterName, 'Worker mode: how long to hold the lock each time; 0s releases it at once [default: 2s]')

@@ -961,7 +961,7 @@ _zkdemo() {
             return 0
             ;;
         zkdemo__subcmd__lock)
-            opts="-w -n -E -z -v -q -h --path --format --shared --id --kill-grace --hold --pause --count --wait --nonblock --conflict-exit-code --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
+            opts="-w -n -E -z -v -q -h --path --format --shared --max-leases --id --kill-grace --hold --pause --count --wait --nonblock --conflict-exit-code --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -973,6 +973,10 @@ _zkdemo() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "kazoo curator curator-rw" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-leases)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --id)

@@ -50,6 +50,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l path -d 'The lock
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l format -d 'Whose lock to speak: kazoo\'s Lock/ReadLock (`<uuid>__lock__<seq>`), Curator\'s InterProcessMutex (also go-zookeeper\'s Lock), or Curator\'s InterProcessReadWriteLock. A directory of another format\'s nodes is refused (exit 2)' -r -f -a "kazoo\t'kazoo\'s Lock, WriteLock and ReadLock (and zkdemo before it had formats)'
 curator\t'Curator\'s InterProcessMutex (`_c_<uuid>-lock-<seq>`); go-zookeeper\'s Lock too'
 curator-rw\t'Curator\'s InterProcessReadWriteLock: writers `__WRIT__`, readers (--shared) `__READ__`'"
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l max-leases -d 'A semaphore: up to N holders at once (kazoo\'s Semaphore and its max_leases: lease nodes under --path, the limit stored as its data, acquisition in turn through a lock at `<path>-__lock__`). A different limit stored by others is refused (exit 2)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l id -d 'This contender\'s id, stored as its node\'s data [default: <hostname>-<pid>]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l hold -d 'Worker mode: how long to hold the lock each time; 0s releases it at once [default: 2s]' -r

@@ -110,6 +110,13 @@ impl crate::queue::Error {
             E::Session(e) => e.to_exit(what),
             E::Gone => Error::new(LOST, format!("{what}: {self}")),
             E::SequenceLimit(_) => Error::new(SEQUENCE_LIMIT, format!("{what}: {self}")),
+            E::LeaseLimit(stored) => Error::new(
+                USAGE,
+                format!(
+                    "{what}: {self}; ask for --max-leases {stored}, or delete the node while \
+                     nobody holds a lease to change it"
+                ),
+            ),
             E::Foreign(found) => {
                 let speak: Vec<&str> = found.iter().map(|&f| format_flag(f)).collect();
                 Error::new(

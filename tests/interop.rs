@@ -425,3 +425,162 @@ fn a_directory_of_another_format_or_of_two_is_refused_with_nothing_written() {
     assert!(p.stderr().contains("curator-rw"), "{}", p.stderr());
     s.close();
 }
+
+const KAZOO_SEMAPHORE: &str = r#"
+import json, sys, time, datetime
+from kazoo.client import KazooClient
+zk = KazooClient(hosts=sys.argv[1]); zk.start()
+ident, rounds, hold = sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+sem = zk.Semaphore(sys.argv[2], ident, max_leases=int(sys.argv[6]))
+def ts(): return datetime.datetime.utcnow().strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+print(json.dumps({"event": "ready"}), flush=True)
+for _ in range(rounds):
+    with sem:
+        print(json.dumps({"event": "acquired", "ts": ts(), "id": ident}), flush=True)
+        time.sleep(hold)
+        print(json.dumps({"event": "released", "ts": ts(), "id": ident}), flush=True)
+    time.sleep(0.01)
+zk.stop()
+"#;
+
+fn kazoo_semaphore(zk: &str, path: &str, id: &str, rounds: u32, hold_s: f64, max: u32) -> Proc {
+    let mut cmd = std::process::Command::new(kazoo_python());
+    cmd.args(["-c", KAZOO_SEMAPHORE, zk, path, id]).args([
+        rounds.to_string(),
+        hold_s.to_string(),
+        max.to_string(),
+    ]);
+    Proc::spawn(cmd)
+}
+
+/// The most spans open at one instant.
+fn most_at_once(all: &[Vec<Span>]) -> usize {
+    let mut edges: Vec<(SystemTime, i32)> = all
+        .iter()
+        .flatten()
+        .flat_map(|s| [(s.0, 1), (s.1, -1)])
+        .collect();
+    // At one instant, a release comes before an acquisition.
+    edges.sort();
+    let (mut now, mut most) = (0i32, 0i32);
+    for (_, d) in edges {
+        now += d;
+        most = most.max(now);
+    }
+    most as usize
+}
+
+#[test]
+fn kazoo_and_zkdemo_semaphore_holders_never_exceed_the_limit() {
+    let zk = shared().connect_string();
+    let path = unique_path("semaphore");
+    let mut procs: Vec<Proc> = (0..2)
+        .map(|i| kazoo_semaphore(&zk, &path, &format!("k{i}"), 6, 0.05, 2))
+        .collect();
+    for i in 0..3 {
+        procs.push(zk_lock(
+            &zk,
+            &path,
+            &format!("z{i}"),
+            &[
+                "--max-leases",
+                "2",
+                "--hold",
+                "50ms",
+                "--pause",
+                "10ms",
+                "--count",
+                "6",
+            ],
+        ));
+    }
+    for p in &mut procs {
+        let st = p.wait_exit(Duration::from_secs(120)).expect("finishes");
+        assert!(st.success(), "{}", p.transcript());
+    }
+    let all: Vec<Vec<Span>> = procs
+        .iter()
+        .map(|p| spans(&p.events(), "acquired", &["released"]))
+        .collect();
+    for (p, s) in procs.iter().zip(&all) {
+        assert_eq!(s.len(), 6, "every holder holds 6 times: {}", p.transcript());
+    }
+    assert_eq!(
+        most_at_once(&all),
+        2,
+        "at most 2 at once, and 2 at some time"
+    );
+    // The limit is stored on the node, as kazoo stores it; asking for another is refused
+    // before anything is written, with the stored one named.
+    let mut c = zkdemo();
+    c.args([
+        "--zk",
+        &zk,
+        "lock",
+        "--max-leases",
+        "3",
+        "--path",
+        &path,
+        "--",
+        "true",
+    ]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(2), "{}", p.transcript());
+    assert!(p.stderr().contains("allows 2 leases"), "{}", p.stderr());
+    assert!(children(&zk, &path).is_empty(), "no lease left behind");
+}
+
+#[test]
+fn a_full_semaphore_gives_up_with_the_conflict_code_and_hands_over_a_fencing_token() {
+    let zk = shared().connect_string();
+    let path = unique_path("semaphore-full");
+    let holder = kazoo_semaphore(&zk, &path, "k", 1, 30.0, 1);
+    holder
+        .wait_event("acquired", Duration::from_secs(20))
+        .expect("kazoo holds the only lease");
+    let mut c = zkdemo();
+    c.args([
+        "--zk",
+        &zk,
+        "lock",
+        "--max-leases",
+        "1",
+        "--path",
+        &path,
+        "-n",
+        "--",
+        "true",
+    ]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(75), "{}", p.transcript());
+    drop(holder);
+    let mut c = zkdemo();
+    c.args([
+        "--zk",
+        &zk,
+        "lock",
+        "--max-leases",
+        "1",
+        "--path",
+        &path,
+        "-w",
+        "20s",
+        "--",
+    ])
+    .args(["sh", "-c", "echo $ZKDEMO_FENCING_TOKEN $ZKDEMO_LOCK_NODE"]);
+    let (st, p) = run(c, Duration::from_secs(30));
+    assert!(st.success(), "{}", p.transcript());
+    let out = p
+        .lines()
+        .into_iter()
+        .map(|l| l.text)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut words = out.split_whitespace();
+    assert!(words.next().unwrap().parse::<i64>().unwrap() > 0, "{out}");
+    let node = words.next().unwrap();
+    assert!(
+        node.starts_with(&format!("{path}/")) && node.len() == path.len() + 33,
+        "a lease: {out}"
+    );
+}

@@ -55,7 +55,7 @@ pub(super) fn hold(
         },
     );
     let own = g.queue.mine().map(|m| m.name.clone()).unwrap_or_default();
-    let watch = || g.queue.watch(g.s, &own, g.tx.clone());
+    let watch = || g.queue.watch_own(g.s, g.tx.clone());
     let mut lose = |child: &mut Option<Child>, why: String, stop: Stop| {
         on_lost(&why);
         if let Some(c) = child.as_mut() {

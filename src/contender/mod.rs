@@ -121,18 +121,24 @@ pub struct Contender {
 
 impl Contender {
     /// On `path`, as `id` (default: `<hostname>-<pid>`), by `recipe`'s rules (kazoo's,
-    /// Curator's: `queue::recipe`). `waits_out_outages`: once joined, an unreachable ZooKeeper
+    /// Curator's: `queue::recipe`); with `leases`, a semaphore of that many (kazoo's recipe:
+    /// `queue::lease`). `waits_out_outages`: once joined, an unreachable ZooKeeper
     /// is waited out (as the original scripts' workers do).
     pub fn new(
         path: &str,
         id: Option<&str>,
         recipe: Recipe,
+        leases: Option<u32>,
         cfg: SessionConfig,
         waits_out_outages: bool,
     ) -> Contender {
         let id = id.map(str::to_owned).unwrap_or_else(default_id);
         let (tx, rx, sub) = inbox::channel();
         let queue = Queue::new(path, &id, recipe);
+        let queue = match leases {
+            Some(max) => queue.with_leases(max),
+            None => queue,
+        };
         Contender {
             id,
             cfg,
@@ -203,8 +209,18 @@ impl Contender {
             let waited = queue.wait_first(s, rx, tx, deadline, |pos| {
                 on(Progress::Waiting(&Waiting { pos, s, queue }))
             });
+            // A semaphore's first in line takes a lease, which is our node from then on.
+            let waited = match waited {
+                Ok(Waited::First(pos)) if queue.leases().is_some() => queue
+                    .take_lease(s, rx, tx, deadline)
+                    .map(|w| w.unwrap_or(Waited::First(pos))),
+                w => w,
+            };
             match waited {
-                Ok(Waited::First(_)) => return Ok(Turn::First(mine)),
+                Ok(Waited::First(_)) => {
+                    let mine = queue.mine().cloned().unwrap_or(mine);
+                    return Ok(Turn::First(mine));
+                }
                 Ok(Waited::TimedOut) => return Ok(Turn::TimedOut),
                 Ok(Waited::Signal(sig)) => return Ok(Turn::Signal(sig)),
                 Ok(Waited::Lost(why)) => {

@@ -117,6 +117,7 @@ pub fn run(args: &ElectArgs, ctx: &Context) -> exit::Result<i32> {
         &args.path,
         args.contender.id.as_deref(),
         args.format.recipe(),
+        None,
         ctx.session.clone(),
         true,
     )

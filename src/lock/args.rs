@@ -63,8 +63,14 @@ pub struct LockArgs {
 
     /// Take the lock shared (a read lock): readers hold together, each waiting only for the
     /// writers ahead of it (kazoo's ReadLock; Curator's read side with --format curator-rw).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "max_leases")]
     pub shared: bool,
+
+    /// A semaphore: up to N holders at once (kazoo's Semaphore and its max_leases: lease nodes
+    /// under --path, the limit stored as its data, acquisition in turn through a lock at
+    /// `<path>-__lock__`). A different limit stored by others is refused (exit 2).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_leases: Option<u32>,
 
     #[command(flatten)]
     pub contender: ContenderArgs,
@@ -124,6 +130,12 @@ impl LockArgs {
 
     /// Options that cannot go together, found before connecting.
     pub(super) fn check(&self) -> exit::Result<()> {
+        if self.max_leases.is_some() && self.format != LockFormat::Kazoo {
+            return Err(exit::Error::usage(
+                "--max-leases: zkdemo's semaphore is kazoo's (Semaphore); Curator's \
+                 InterProcessSemaphoreV2 is not spoken: leave out --format",
+            ));
+        }
         if self.shared && self.format == LockFormat::Curator {
             return Err(exit::Error::usage(
                 "--shared: Curator's InterProcessMutex has no shared side; its read lock is \

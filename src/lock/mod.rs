@@ -32,6 +32,7 @@ pub fn run(args: &LockArgs, ctx: &Context) -> exit::Result<i32> {
         &args.path,
         args.contender.id.as_deref(),
         args.recipe(),
+        args.max_leases,
         ctx.session.clone(),
         patient,
     );

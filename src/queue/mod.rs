@@ -16,6 +16,8 @@
 //! then look for a child with our uuid prefix and take it only if its owner is our session;
 //! a node of an earlier, expired session of ours is not ours.
 
+mod join;
+mod lease;
 pub mod name;
 pub mod recipe;
 mod wake;
@@ -26,7 +28,7 @@ use wake::{drain, next_wake};
 use std::time::Instant;
 
 use crate::inbox::{Inbox, Wake, Waker};
-use crate::session::{self, NodeKind, Session, SessionId};
+use crate::session::{self, Session, SessionId};
 use name::{Format, Name};
 pub use recipe::Recipe;
 
@@ -42,6 +44,8 @@ pub enum Error {
     /// The directory holds nodes of recipes whose users would not see ours, nor we theirs
     /// (`Recipe::check_directory`): their formats.
     Foreign(Vec<Format>),
+    /// A semaphore's path stores another limit than ours: the one stored.
+    LeaseLimit(u32),
 }
 
 impl From<session::Error> for Error {
@@ -60,6 +64,10 @@ impl std::fmt::Display for Error {
                 "the sequence counter of this directory reached its limit (2147483647): \
                  contenders {nodes} share or wrapped their numbers, so no safe order exists; \
                  once nobody contends, delete the directory (its counter restarts)"
+            ),
+            Error::LeaseLimit(stored) => write!(
+                f,
+                "the semaphore allows {stored} leases (the limit its users stored on the node)"
             ),
             Error::Foreign(found) => {
                 let found: Vec<&str> = found.iter().map(|f| f.as_str()).collect();
@@ -108,8 +116,14 @@ impl Position {
 }
 
 pub struct Queue {
+    /// The lock's, election's or semaphore's path, as the user named it.
     pub path: String,
     pub id: String,
+    /// Where the contenders' nodes are: `path`, or for a semaphore the lock that serialises
+    /// acquisition, `<path>-__lock__` (kazoo's Semaphore).
+    dir: String,
+    /// A semaphore: at most this many leases at once (`lease.rs`).
+    leases: Option<u32>,
     recipe: Recipe,
     prefix: String,
     mine: Option<OwnNode>,
@@ -125,6 +139,8 @@ impl Queue {
         Queue {
             path: path.to_owned(),
             id: id.to_owned(),
+            dir: path.to_owned(),
+            leases: None,
             recipe,
             prefix: recipe.new_prefix(),
             mine: None,
@@ -141,94 +157,11 @@ impl Queue {
         self.recipe
     }
 
-    /// Create our node (and the path, when missing). Safe to call again after a connection
-    /// loss: the node made by a lost request is found by its prefix. The first join refuses
-    /// a directory of another recipe's nodes (`Error::Foreign`) before writing anything.
-    pub fn join(&mut self, s: &Session) -> Result<OwnNode> {
-        if !self.checked {
-            match s.get_children(&self.path) {
-                Ok(children) => self
-                    .recipe
-                    .check_directory(&children)
-                    .map_err(Error::Foreign)?,
-                Err(session::Error::NoNode) => {}
-                Err(e) => return Err(e.into()),
-            }
-            self.checked = true;
-        }
-        let base = format!("{}/{}", self.path, self.prefix);
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            match s.create(
-                &base,
-                self.id.as_bytes().to_vec(),
-                NodeKind::EphemeralSequential,
-            ) {
-                Ok(path) => return self.adopt(s, &path),
-                Err(session::Error::NoNode) if tries < 5 => s.ensure_path(&self.path)?,
-                // The create may or may not have been applied: find out (once the session is
-                // back) before creating again, or we would queue behind our own ghost.
-                Err(e) if e.is_connection() && alive(s) && tries < 5 => loop {
-                    if !s.wait_healthy(s.timeout()) {
-                        return Err(e.into());
-                    }
-                    match self.find_own(s) {
-                        Ok(Some(found)) => return Ok(found),
-                        Ok(None) => break,
-                        Err(Error::Session(f)) if f.is_connection() && tries < 5 => tries += 1,
-                        Err(f) => return Err(f),
-                    }
-                },
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-
-    /// After a lost create: a child with our prefix owned by this session is ours.
-    fn find_own(&mut self, s: &Session) -> Result<Option<OwnNode>> {
-        for child in s.get_children(&self.path)? {
-            if child.starts_with(&self.prefix) {
-                let path = format!("{}/{child}", self.path);
-                if let Some(stat) = s.exists(&path)? {
-                    if stat.owner() == Some(s.id()) {
-                        log::debug!("found our node {child} after a connection loss");
-                        return self.adopt(s, &path).map(Some);
-                    }
-                }
-            }
-        }
-        Ok(None)
-    }
-
-    fn adopt(&mut self, s: &Session, path: &str) -> Result<OwnNode> {
-        let node_name = path.rsplit('/').next().unwrap_or(path).to_owned();
-        let seq = name::parse(&node_name).map(|n| n.seq).unwrap_or(0);
-        if seq >= name::NEAR_LIMIT {
-            log::warn!(
-                "{}: sequence number {seq} is within 2^20 of the limit (2147483647); once it is \
-                 reached, nobody can take the lock: delete the directory while nobody contends \
-                 (its counter restarts)",
-                self.path
-            );
-        }
-        let stat = s.exists(path)?.ok_or(Error::Gone)?;
-        let mine = OwnNode {
-            name: node_name,
-            path: path.to_owned(),
-            seq,
-            czxid: stat.czxid,
-            session_id: SessionId(stat.ephemeral_owner),
-        };
-        self.mine = Some(mine.clone());
-        Ok(mine)
-    }
-
     /// List the contenders and find our place. `Gone` when our node is not among them;
     /// `Foreign` when another recipe's nodes joined meanwhile.
     pub fn position(&self, s: &Session) -> Result<Position> {
         let mine = self.mine.as_ref().ok_or(Error::Gone)?;
-        let children = s.get_children(&self.path).map_err(|e| match e {
+        let children = s.get_children(&self.dir).map_err(|e| match e {
             session::Error::NoNode => Error::Gone,
             e => e.into(),
         })?;
@@ -255,19 +188,19 @@ impl Queue {
         })
     }
 
-    /// Watch `node` (our predecessor, or our own node) with a data watch: it fires when the
-    /// node is deleted (or its data changes). False when it is already gone: then there is
-    /// nothing to wait for, list again.
+    /// Watch `node` (the one we wait for) with a data watch: it fires when the node is
+    /// deleted (or its data changes). False when it is already gone: then there is nothing to
+    /// wait for, list again.
     pub fn watch(&self, s: &Session, node: &str, tx: Waker) -> Result<bool> {
-        let path = format!("{}/{node}", self.path);
-        let name = node.to_owned();
-        let watched = s.watch_data(&path, move |ev| {
-            let _ = tx.send(Wake::Watch(name.clone(), ev));
-        });
-        match watched {
-            Ok(_) => Ok(true),
-            Err(session::Error::NoNode) => Ok(false),
-            Err(e) => Err(e.into()),
+        watch_node(s, &format!("{}/{node}", self.dir), node, tx)
+    }
+
+    /// Watch our own node (a lock node, or a semaphore's lease) the same way; false when it
+    /// is gone (or we have none).
+    pub fn watch_own(&self, s: &Session, tx: Waker) -> Result<bool> {
+        match &self.mine {
+            Some(m) => watch_node(s, &m.path, &m.name, tx),
+            None => Ok(false),
         }
     }
 
@@ -282,7 +215,7 @@ impl Queue {
     /// The data (id) of a contender, as stored (another client may store anything: escape
     /// it before showing it); empty when unreadable.
     pub fn id_of(&self, s: &Session, n: &Name) -> Vec<u8> {
-        s.get_data(&format!("{}/{}", self.path, n.name))
+        s.get_data(&format!("{}/{}", self.dir, n.name))
             .map(|(d, _)| d)
             .unwrap_or_default()
     }
@@ -314,13 +247,13 @@ impl Queue {
     /// meanwhile, and a contender finding no directory creates it (zkdemo; kazoo only checks
     /// the path on its first acquire, so a kazoo peer may need to retry once).
     fn reset_counter(&self, s: &Session) {
-        match s.delete(&self.path, None) {
+        match s.delete(&self.dir, None) {
             Ok(()) => log::warn!(
                 "{}: the sequence counter was near its limit; the empty directory was deleted \
                  so that it starts again from 0",
-                self.path
+                self.dir
             ),
-            Err(e) => log::debug!("not resetting the counter of {}: {e}", self.path),
+            Err(e) => log::debug!("not resetting the counter of {}: {e}", self.dir),
         }
     }
 
@@ -388,6 +321,19 @@ impl Queue {
     /// Forget our node without deleting it (its session is gone; so is the node, or soon).
     pub fn forget(&mut self) {
         self.mine = None;
+    }
+}
+
+/// A data watch on `path` whose event is tagged `name`; false when the node is gone.
+fn watch_node(s: &Session, path: &str, name: &str, tx: Waker) -> Result<bool> {
+    let name = name.to_owned();
+    let watched = s.watch_data(path, move |ev| {
+        let _ = tx.send(Wake::Watch(name.clone(), ev));
+    });
+    match watched {
+        Ok(_) => Ok(true),
+        Err(session::Error::NoNode) => Ok(false),
+        Err(e) => Err(e.into()),
     }
 }
 

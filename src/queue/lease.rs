@@ -1,0 +1,140 @@
+//! A semaphore: at most N holders at once, as kazoo's `Semaphore` writes it
+//! (`kazoo/recipe/lock.py`), so that kazoo's and zkdemo's holders count against one limit:
+//! - a lease is an ephemeral node `<path>/<uuid4 hex>` (not sequential) whose data is the
+//!   holder's id;
+//! - the limit is `<path>`'s own data, as decimal text; a client asking for another limit is
+//!   refused (kazoo raises ValueError; data that is not a number is ignored, as kazoo does);
+//! - acquisition is serialised by a kazoo Lock at `<path>-__lock__`: its holder lists the
+//!   leases with a watch, creates its own when fewer than N are taken (waiting for a change
+//!   otherwise), then releases the lock. Only the one acquiring watches the leases: the
+//!   others wait in the lock's queue, each for the one ahead (no herd).
+//!
+//! The queue's lock phase is the ordinary one (`dir` is `<path>-__lock__`); once first, the
+//! contender calls `take_lease`, and from then on our node is the lease: the hold watches it,
+//! its creation zxid is the fencing token, releasing deletes it.
+
+use std::time::Instant;
+
+use super::wake::{drain, next_wake, Waited};
+use super::{Error, OwnNode, Queue, Recipe, Result};
+use crate::inbox::{Inbox, Wake, Waker};
+use crate::session::{self, NodeKind, Session};
+
+/// The sibling path whose lock serialises a semaphore's acquisition (kazoo: `path + "-" +
+/// "__lock__"`).
+pub fn lock_path(path: &str) -> String {
+    format!("{path}-__lock__")
+}
+
+impl Queue {
+    /// Make this queue a semaphore of `max` leases at `path` (kazoo's recipe only).
+    pub fn with_leases(mut self, max: u32) -> Queue {
+        debug_assert_eq!(self.recipe, Recipe::Kazoo);
+        self.dir = lock_path(&self.path);
+        self.leases = Some(max);
+        self
+    }
+
+    /// The number of leases, for a semaphore.
+    pub fn leases(&self) -> Option<u32> {
+        self.leases
+    }
+
+    /// Before the first join: the path exists and stores our limit, or another one (refused:
+    /// `Error::LeaseLimit`). A path holding another recipe's nodes is refused too.
+    pub(super) fn check_limit(&self, s: &Session, max: u32) -> Result<()> {
+        if s.exists(&self.path)?.is_none() {
+            if let Some(parent) = self
+                .path
+                .rsplit_once('/')
+                .map(|p| p.0)
+                .filter(|p| !p.is_empty())
+            {
+                s.ensure_path(parent)?;
+            }
+            match s.create(
+                &self.path,
+                max.to_string().into_bytes(),
+                NodeKind::Persistent,
+            ) {
+                Ok(_) => return Ok(()),
+                Err(session::Error::NodeExists) => {} // made meanwhile: read it as found
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let foreign: Vec<_> = s
+            .get_children(&self.path)?
+            .iter()
+            .filter_map(|c| super::name::parse(c))
+            .map(|n| n.format)
+            .filter(|f| *f != super::name::Format::Other)
+            .collect();
+        if !foreign.is_empty() {
+            return Err(Error::Foreign(foreign));
+        }
+        let (data, _) = s.get_data(&self.path)?;
+        match std::str::from_utf8(&data)
+            .ok()
+            .and_then(|t| t.trim().parse::<u32>().ok())
+        {
+            Some(stored) if stored != max => Err(Error::LeaseLimit(stored)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Our lease's path: the uuid of our lock node's prefix, under the semaphore's path.
+    fn lease_path(&self) -> String {
+        let uuid: String = self.prefix.chars().take(32).collect();
+        format!("{}/{uuid}", self.path)
+    }
+
+    /// We are first in the lock's queue: take a lease, waiting for one to be free (until the
+    /// deadline, a signal or a loss, as `wait_first`). Once it is ours, leave the lock's queue
+    /// (the next contender may try), and the lease is our node.
+    pub fn take_lease(
+        &mut self,
+        s: &Session,
+        rx: &Inbox,
+        tx: &Waker,
+        deadline: Option<Instant>,
+    ) -> Result<Option<Waited>> {
+        let max = self.leases.expect("a semaphore") as usize;
+        let lease = self.lease_path();
+        loop {
+            // A create whose answer was lost may have made it (kazoo checks the same).
+            let ours = s.exists(&lease)?.filter(|st| st.owner() == Some(s.id()));
+            if let Some(st) = ours {
+                self.adopt_lease(s, &lease, st.czxid)?;
+                return Ok(None);
+            }
+            let waker = tx.clone();
+            let taken = s.watch_children(&self.path, move |ev| {
+                let _ = waker.send(Wake::Watch("leases".into(), ev));
+            })?;
+            if taken.len() < max {
+                match s.create(&lease, self.id.as_bytes().to_vec(), NodeKind::Ephemeral) {
+                    Ok(_) | Err(session::Error::NodeExists) => continue,
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            log::info!("{}: all {max} leases are taken; waiting for one", self.path);
+            if let Some(done) = next_wake(rx, deadline).or_else(|| drain(rx)) {
+                return Ok(Some(done));
+            }
+        }
+    }
+
+    /// The lease is ours: leave the lock's queue, and hold the lease from now on.
+    fn adopt_lease(&mut self, s: &Session, lease: &str, czxid: i64) -> Result<()> {
+        self.leave(s)?;
+        let name = lease.rsplit('/').next().unwrap_or(lease).to_owned();
+        self.mine = Some(OwnNode {
+            name,
+            path: lease.to_owned(),
+            seq: 0,
+            czxid,
+            session_id: s.id(),
+        });
+        Ok(())
+    }
+}
