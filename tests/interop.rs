@@ -584,3 +584,40 @@ fn a_full_semaphore_gives_up_with_the_conflict_code_and_hands_over_a_fencing_tok
         "a lease: {out}"
     );
 }
+
+#[test]
+fn in_every_format_the_command_gets_its_token_and_is_stopped_when_the_node_goes() {
+    let zk = shared().connect_string();
+    let s = Session::connect(&session_config(&zk, Duration::from_secs(4)), |_| {}).unwrap();
+    let modes: [&[&str]; 6] = [
+        &[],
+        &["--shared"],
+        &["--format", "curator"],
+        &["--format", "curator-rw"],
+        &["--format", "curator-rw", "--shared"],
+        &["--max-leases", "2"],
+    ];
+    for mode in modes {
+        let path = unique_path("every-format");
+        let mut c = zkdemo();
+        c.args(["--zk", &zk, "lock", "--path", &path, "--kill-grace", "1s"])
+            .args(mode)
+            .args(["--", "sh", "-c"])
+            .arg("echo $ZKDEMO_FENCING_TOKEN $ZKDEMO_LOCK_NODE; exec sleep 30");
+        let mut p = Proc::spawn(c);
+        let line = p
+            .wait_text("", Duration::from_secs(20))
+            .unwrap_or_else(|| panic!("{mode:?}: the command runs: {}", p.transcript()));
+        let mut words = line.split_whitespace();
+        let token: i64 = words.next().unwrap().parse().unwrap();
+        let node = words.next().unwrap().to_owned();
+        assert!(token > 0 && node.starts_with(&path), "{mode:?}: {line}");
+        // Someone deletes our node: the hold is lost, the command stopped, exit 79.
+        s.delete(&node, None).unwrap();
+        let st = p
+            .wait_exit(Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("{mode:?}: stops: {}", p.transcript()));
+        assert_eq!(st.code(), Some(79), "{mode:?}: {}", p.transcript());
+    }
+    s.close();
+}
