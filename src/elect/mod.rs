@@ -37,12 +37,16 @@ Examples:
   # Who leads? (does not campaign)
   zkdemo elect --observe
 
+  # Join the election of a Java service that runs Curator's LeaderLatch
+  zkdemo elect --format curator --path /services/leader -- ./standby-tasks
+
 The leader command gets ZKDEMO_ELECTION_PATH, ZKDEMO_LEADER_NODE, ZKDEMO_SESSION_ID and
 ZKDEMO_FENCING_TOKEN (grows with every new leadership).
 
 Exit codes: the leader command's own code when it exits (by itself, or after a signal zkdemo
-passed on to it); 0 after --count; 69 ZooKeeper unreachable; 76 the directory's sequence
-counter reached its limit; 130/143 interrupted by SIGINT/SIGTERM while following.";
+passed on to it); 0 after --count; 2 bad usage, or a directory of another --format's nodes
+(nothing written); 69 ZooKeeper unreachable; 76 the directory's sequence counter reached its
+limit; 130/143 interrupted by SIGINT/SIGTERM while following.";
 
 /// Compete for leadership (kazoo-compatible), or observe who leads.
 #[derive(Debug, Args)]

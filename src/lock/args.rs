@@ -22,6 +22,15 @@ Examples:
   zkdemo lock -n --path /jobs/backup -- ./backup.sh
   zkdemo lock -w 30s --path /jobs/backup -- ./backup.sh
 
+  # A read lock (readers hold together, writers alone), kazoo's ReadLock/WriteLock
+  zkdemo lock --shared --path /data -- ./read-report.sh
+
+  # At most 3 backups at a time (a semaphore, counted with kazoo's Semaphore users)
+  zkdemo lock --max-leases 3 --path /backups -- ./backup.sh
+
+  # Take the lock a Java service takes with Curator's InterProcessMutex
+  zkdemo lock --format curator --path /locks/nightly -- ./maintenance.sh
+
 The command gets ZKDEMO_LOCK_PATH, ZKDEMO_LOCK_NODE, ZKDEMO_SESSION_ID and
 ZKDEMO_FENCING_TOKEN (a number that grows with every acquisition: pass it to the storage
 you write to, and have it refuse smaller ones).
@@ -31,14 +40,16 @@ command's process group; zkdemo waits for it (SIGKILL after --kill-grace), then 
 Whatever the command leaves running is stopped before the lock is released.
 
 Exit codes: the command's own code in command mode (after a signal too); 0 in worker mode;
-75 lock not acquired (-n/-w, see -E); 76 the directory's sequence counter reached its limit;
-77 not allowed (NoAuth); 79 lock lost while held (the command was stopped); 69 ZooKeeper
+2 bad usage, a directory of another --format's nodes, or another --max-leases stored (nothing
+written); 75 lock not acquired (-n/-w, see -E); 76 the directory's sequence counter reached its
+limit; 77 not allowed (NoAuth); 79 lock lost while held (the command was stopped); 69 ZooKeeper
 unreachable; 130/143 interrupted by SIGINT/SIGTERM while waiting.";
 
 const LONG_ABOUT: &str = "Take a distributed lock: one holder at a time, in the order of arrival, \
 without a herd effect (each waiter watches only the one ahead of it). The lock node is \
 kazoo's (`<uuid>__lock__<seq>`), so a kazoo Lock on the same path and zkdemo exclude each \
-other.\n\nWithout a command, act as the original lock_worker.py: wait, hold for --hold, release, pause \
+other; --format speaks Curator's recipes instead, --shared takes a read lock, --max-leases N \
+makes it a semaphore of N holders.\n\nWithout a command, act as the original lock_worker.py: wait, hold for --hold, release, pause \
 for --pause, again (until --count or Ctrl-C). With a command after `--`, run it once while \
 holding the lock. If contact with ZooKeeper is lost and not back in time, the command's \
 whole process group is stopped (SIGTERM, --kill-grace, SIGKILL) before the session can \
