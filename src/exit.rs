@@ -7,7 +7,9 @@
 pub const OK: i32 = 0;
 /// A ZooKeeper operation failed for a reason not listed below.
 pub const FAILURE: i32 = 1;
-/// Bad command line or bad input (a path, a duration, a `key=value`): nothing was sent.
+/// Bad command line or bad input (a path, a duration, a `key=value`), a lock or election
+/// directory of another recipe's nodes, or a semaphore limit other than the one stored: nothing
+/// was written.
 pub const USAGE: i32 = 2;
 /// The node (or config key) asked for does not exist.
 pub const NOT_FOUND: i32 = 3;
