@@ -130,6 +130,28 @@ fn zkdemo_and_curator_mutex_workers_exclude_each_other_and_all_progress() {
     }
     let o = overlaps(&all);
     assert!(o.is_empty(), "{} overlaps, first: {:?}", o.len(), o[0]);
+    // How fast the lock passes between the two clients' holders (release -> next acquire).
+    let mut holds: Vec<&Span> = all.iter().flatten().collect();
+    holds.sort_by_key(|h| h.0);
+    let mut gaps: Vec<(bool, Duration)> = holds
+        .windows(2)
+        .map(|w| {
+            let across = w[0].2.starts_with('z') != w[1].2.starts_with('z');
+            (across, w[1].0.duration_since(w[0].1).unwrap_or_default())
+        })
+        .collect();
+    gaps.sort_by_key(|g| g.1);
+    let p50 = |across: bool| {
+        let v: Vec<Duration> = gaps.iter().filter(|g| g.0 == across).map(|g| g.1).collect();
+        v.get(v.len() / 2).copied().unwrap_or_default()
+    };
+    println!(
+        "MEASURE curator mutex + zkdemo --format curator: {} holds, 0 overlaps, handoff p50 \
+         {:?} between the two clients, {:?} within one",
+        holds.len(),
+        p50(true),
+        p50(false)
+    );
 }
 
 /// One leader at a time, and failover both ways: zkdemo → Curator when zkdemo stops, and

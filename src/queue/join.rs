@@ -52,9 +52,14 @@ impl Queue {
         }
     }
 
-    /// After a lost create: a child with our prefix owned by this session is ours.
+    /// After a lost create: a child with our prefix owned by this session is ours. No
+    /// directory: the create failed (NoNode for the missing parent), nothing is ours.
     fn find_own(&mut self, s: &Session) -> Result<Option<OwnNode>> {
-        for child in s.get_children(&self.dir)? {
+        let children = match s.get_children(&self.dir) {
+            Err(session::Error::NoNode) => return Ok(None),
+            r => r?,
+        };
+        for child in children {
             if child.starts_with(&self.prefix) {
                 let path = format!("{}/{child}", self.dir);
                 if let Some(stat) = s.exists(&path)? {
