@@ -601,3 +601,75 @@ fn watch_recovers_after_a_server_restart_and_after_a_session_expiry() {
     set("a=3\n");
     shows(&w, "3");
 }
+
+/// Curator's read/write lock (`InterProcessReadWriteLock`): a reader holds while no writer is
+/// ahead of it, by Curator's own rule (`queue::Recipe::CuratorRead`), so two readers share the
+/// lock and the writer and the reader behind it wait. The nodes are planted as Curator writes
+/// them: ephemeral sequential, `_c_<uuid>-__READ__` / `-__WRIT__`.
+#[test]
+fn curator_readers_share_until_a_writer() {
+    let path = unique_path("inspect-curator-rw");
+    let s = session();
+    s.ensure_path(&path).unwrap();
+    let uuids = [
+        "1b0e6a7c-3f9d-4c1e-8a2b-5d6e7f809a1b",
+        "2c1f7b8d-4a0e-4d2f-9b3c-6e7f8091ab2c",
+        "3d2a8c9e-5b1f-4e3a-8c4d-7f8091a2bc3d",
+        "4e3b9daf-6c2a-4f4b-9d5e-8091a2b3cd4e",
+    ];
+    let plan = [
+        ("__READ__", "reader-1"),
+        ("__READ__", "reader-2"),
+        ("__WRIT__", "writer"),
+        ("__READ__", "reader-3"),
+    ];
+    // One session each, as four Curator clients would have.
+    let mut clients = Vec::new();
+    for (u, (marker, id)) in uuids.iter().zip(plan) {
+        let c = session();
+        c.create(
+            &format!("{path}/_c_{u}-{marker}"),
+            id.as_bytes().to_vec(),
+            NodeKind::EphemeralSequential,
+        )
+        .unwrap();
+        clients.push(c);
+    }
+    let (code, ev, err) = inspect_json(&[&path]);
+    assert_eq!(code, 0, "{err}");
+    let ev = ev.unwrap();
+    assert_eq!(
+        ids_roles(&ev),
+        [
+            ("reader-1", "holder"),
+            ("reader-2", "holder"),
+            ("writer", "waiting"),
+            ("reader-3", "waiting")
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    let formats: Vec<String> = contenders(&ev)
+        .iter()
+        .map(|c| c["format"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            "curator-read",
+            "curator-read",
+            "curator-write",
+            "curator-read"
+        ]
+    );
+    assert_eq!(ev["paths"][0]["problems"], serde_json::json!([]));
+
+    let text = zkdemo().args(["inspect", &path]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("readers share it"), "{text}");
+    let holders = text.lines().filter(|l| l.contains(" holder ")).count();
+    assert_eq!(holders, 2, "{text}");
+    for c in clients {
+        c.close();
+    }
+    s.close();
+}

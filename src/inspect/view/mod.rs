@@ -12,6 +12,7 @@ mod duplicates;
 mod format;
 mod json;
 mod queue;
+mod roles;
 mod text;
 
 pub use crate::session::NodeStat;

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::format::{fmt_age, fmt_time, hex, owner, table};
 use super::{Role, View};
+use crate::queue::name::Format;
 use crate::text::escape_display;
 
 /// The text a person reads; `now_ms` gives the ages.
@@ -26,11 +27,19 @@ pub fn to_text(v: &View, now_ms: i64) -> String {
                     q.path, q.head_role
                 );
             } else {
+                let readers = q
+                    .rows
+                    .iter()
+                    .any(|r| matches!(r.name.format, Format::KazooRead | Format::CuratorRead));
+                let rule = if readers {
+                    "readers share it while no writer is ahead, a writer holds it alone".to_owned()
+                } else {
+                    format!("the lowest sequence is the {}", q.head_role)
+                };
                 let _ = writeln!(
                     out,
-                    "{}  ({what}: the lowest sequence is the {}; {} contender{})",
+                    "{}  ({what}: {rule}; {} contender{})",
                     q.path,
-                    q.head_role,
                     q.rows.len(),
                     if q.rows.len() == 1 { "" } else { "s" }
                 );
