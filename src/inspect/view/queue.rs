@@ -35,6 +35,9 @@ pub enum Role {
     Holder,
     /// First in an election.
     Leader,
+    /// First in the queue of a semaphore's lock: taking a lease now, or waiting for one to be
+    /// free (`semaphore`).
+    Acquiring,
     Waiting,
 }
 
@@ -43,6 +46,7 @@ impl Role {
         match self {
             Role::Holder => "holder",
             Role::Leader => "leader",
+            Role::Acquiring => "acquiring",
             Role::Waiting => "waiting",
         }
     }
@@ -87,7 +91,7 @@ pub struct Row {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// `not-ephemeral`, `same-session`, `same-id`, `unordered`, `sequence-limit`,
-    /// `mixed-formats`.
+    /// `mixed-formats`; for a semaphore also `over-limit`, `not-a-lease`, `zero-limit`.
     pub kind: &'static str,
     pub message: String,
 }
