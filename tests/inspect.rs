@@ -85,8 +85,9 @@ fn inspect_until(path: &str, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
     }
 }
 
-/// A kazoo contender in a python process. It prints `HOLD <id>` (lock) or `LEAD <id>`
-/// (election) when it gets there, and lets go when its stdin closes.
+/// A kazoo contender in a python process. It prints `HOLD <id>` (lock, or a lease of a
+/// semaphore: kind `semaphore:N` for N leases) or `LEAD <id>` (election) when it gets there, and
+/// lets go when its stdin closes.
 struct Kazoo {
     proc: Proc,
     stdin: Option<ChildStdin>,
@@ -101,6 +102,10 @@ zk.start()
 print("STARTED", ident, flush=True)
 if kind == "lock":
     with zk.Lock(path, ident):
+        print("HOLD", ident, flush=True)
+        sys.stdin.read()
+elif kind.startswith("semaphore:"):
+    with zk.Semaphore(path, ident, max_leases=int(kind.split(":")[1])):
         print("HOLD", ident, flush=True)
         sys.stdin.read()
 else:
@@ -600,4 +605,230 @@ fn watch_recovers_after_a_server_restart_and_after_a_session_expiry() {
     c.resume(0);
     set("a=3\n");
     shows(&w, "3");
+}
+
+/// Curator's read/write lock (`InterProcessReadWriteLock`): a reader holds while no writer is
+/// ahead of it, by Curator's own rule (`queue::Recipe::CuratorRead`), so two readers share the
+/// lock and the writer and the reader behind it wait. The nodes are planted as Curator writes
+/// them: ephemeral sequential, `_c_<uuid>-__READ__` / `-__WRIT__`.
+#[test]
+fn curator_readers_share_until_a_writer() {
+    let path = unique_path("inspect-curator-rw");
+    let s = session();
+    s.ensure_path(&path).unwrap();
+    let uuids = [
+        "1b0e6a7c-3f9d-4c1e-8a2b-5d6e7f809a1b",
+        "2c1f7b8d-4a0e-4d2f-9b3c-6e7f8091ab2c",
+        "3d2a8c9e-5b1f-4e3a-8c4d-7f8091a2bc3d",
+        "4e3b9daf-6c2a-4f4b-9d5e-8091a2b3cd4e",
+    ];
+    let plan = [
+        ("__READ__", "reader-1"),
+        ("__READ__", "reader-2"),
+        ("__WRIT__", "writer"),
+        ("__READ__", "reader-3"),
+    ];
+    // One session each, as four Curator clients would have.
+    let mut clients = Vec::new();
+    for (u, (marker, id)) in uuids.iter().zip(plan) {
+        let c = session();
+        c.create(
+            &format!("{path}/_c_{u}-{marker}"),
+            id.as_bytes().to_vec(),
+            NodeKind::EphemeralSequential,
+        )
+        .unwrap();
+        clients.push(c);
+    }
+    let (code, ev, err) = inspect_json(&[&path]);
+    assert_eq!(code, 0, "{err}");
+    let ev = ev.unwrap();
+    assert_eq!(
+        ids_roles(&ev),
+        [
+            ("reader-1", "holder"),
+            ("reader-2", "holder"),
+            ("writer", "waiting"),
+            ("reader-3", "waiting")
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    let formats: Vec<String> = contenders(&ev)
+        .iter()
+        .map(|c| c["format"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            "curator-read",
+            "curator-read",
+            "curator-write",
+            "curator-read"
+        ]
+    );
+    assert_eq!(ev["paths"][0]["problems"], serde_json::json!([]));
+
+    let text = zkdemo().args(["inspect", &path]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("readers share it"), "{text}");
+    let holders = text.lines().filter(|l| l.contains(" holder ")).count();
+    assert_eq!(holders, 2, "{text}");
+    for c in clients {
+        c.close();
+    }
+    s.close();
+}
+
+/// The leases' ids of a semaphore in an `inspect` event, oldest first.
+fn lease_ids(ev: &Value) -> Vec<String> {
+    ev["paths"][0]["leases"]
+        .as_array()
+        .map(|v| {
+            v.iter()
+                .map(|l| l["id"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A kazoo `Semaphore` with two leases, held by two python processes while a third waits:
+/// `inspect` shows the limit, both leases with their holders' ids and sessions, and the third
+/// acquiring at the semaphore's lock (`P-__lock__`), in text, JSON and `--watch`.
+#[test]
+fn kazoo_semaphore_shows_its_leases_and_who_waits_for_one() {
+    let path = unique_path("inspect-semaphore");
+    let lock = format!("{path}-__lock__");
+    let a = Kazoo::start("semaphore:2", &path, "sem-a");
+    assert!(a.says("HOLD", Duration::from_secs(10)));
+    let b = Kazoo::start("semaphore:2", &path, "sem-b");
+    assert!(b.says("HOLD", Duration::from_secs(10)));
+    let c = Kazoo::start("semaphore:2", &path, "sem-c");
+    let ev = inspect_until(&path, "two leases and one contender", |ev| {
+        lease_ids(ev).len() == 2 && contenders(ev).len() == 1
+    });
+    assert!(!c.says("HOLD", Duration::from_millis(200)));
+    let v = &ev["paths"][0];
+    assert_eq!(v["kind"], "semaphore", "{ev}");
+    assert_eq!(
+        (v["limit"].as_u64(), v["in_use"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(v["free"], 0);
+    assert_eq!(v["lock_path"], lock.as_str());
+    assert_eq!(lease_ids(&ev), ["sem-a", "sem-b"]);
+    for l in v["leases"].as_array().unwrap() {
+        assert!(l["session"].as_str().unwrap().starts_with("0x"), "{l}");
+        assert_eq!(l["ephemeral"], true);
+        assert_eq!(l["node"].as_str().unwrap().len(), 32, "{l}");
+        assert!(l["since"].as_str().unwrap().ends_with('Z'), "{l}");
+    }
+    assert_eq!(
+        ids_roles(&ev),
+        [("sem-c".to_owned(), "acquiring".to_owned())]
+    );
+    assert_eq!(contenders(&ev)[0]["format"], "kazoo");
+    assert_eq!(v["problems"], serde_json::json!([]));
+
+    let text = zkdemo().args(["inspect", &path]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains(&format!(
+            "{path}  (semaphore: 2 of 2 leases in use, 0 free)"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("HOLDER") && text.contains("sem-a") && text.contains("sem-b"));
+    assert!(
+        text.contains(&format!("queued for a lease at {lock} (1;")),
+        "{text}"
+    );
+    let row: Vec<&str> = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("1 "))
+        .unwrap_or_else(|| panic!("{text}"))
+        .split_whitespace()
+        .collect();
+    assert_eq!(row[..3], ["1", "acquiring", "sem-c"], "{text}");
+    assert!(!text.contains("unordered"), "{text}");
+
+    // A lease goes: the one acquiring takes it, and a watcher shows it within a second.
+    let w = watcher(&path);
+    let first = next_state(&w, Duration::from_secs(10));
+    assert_eq!(first["paths"][0]["kind"], "semaphore");
+    a.release();
+    assert!(c.says("HOLD", Duration::from_secs(10)));
+    let seen = w
+        .wait_for(
+            |e| {
+                e["event"] == "inspect"
+                    && lease_ids(e) == ["sem-b", "sem-c"]
+                    && contenders(e).is_empty()
+            },
+            Duration::from_secs(5),
+        )
+        .unwrap_or_else(|| panic!("the new lease never shown:\n{}", w.transcript()));
+    assert_eq!(seen["paths"][0]["free"], 0);
+    b.release();
+    c.release();
+}
+
+/// More leases than the limit (planted: three lease-shaped ephemeral nodes under a limit of
+/// 2), and a lease that is not ephemeral: both flagged.
+#[test]
+fn semaphore_over_its_limit_is_flagged() {
+    let path = unique_path("inspect-semaphore-over");
+    let s = session();
+    s.create(&path, b"2".to_vec(), NodeKind::Persistent)
+        .unwrap();
+    for (i, id) in ["x1", "x2", "x3"].iter().enumerate() {
+        s.create(
+            &format!("{path}/{i:032x}"),
+            id.as_bytes().to_vec(),
+            NodeKind::Ephemeral,
+        )
+        .unwrap();
+    }
+    let (code, ev, err) = inspect_json(&[&path]);
+    assert_eq!(code, 0, "{err}");
+    let ev = ev.unwrap();
+    let v = &ev["paths"][0];
+    assert_eq!(v["kind"], "semaphore", "{ev}");
+    assert_eq!(
+        (v["limit"].as_u64(), v["in_use"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(v["free"], 0);
+    assert_eq!(lease_ids(&ev), ["x1", "x2", "x3"]);
+    let kinds: Vec<&str> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["over-limit"], "{ev}");
+    let text = zkdemo().args(["inspect", &path]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("! over-limit: 3 leases are in use but the limit is 2"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("nobody queued for a lease at {path}-__lock__")));
+
+    // A lease that outlives its holder.
+    let stale = format!("{path}/{:032x}", 0xffu8);
+    s.create(&stale, b"x4".to_vec(), NodeKind::Persistent)
+        .unwrap();
+    let (_, ev, _) = inspect_json(&[&path]);
+    let ev = ev.unwrap();
+    let problems = ev["paths"][0]["problems"].as_array().unwrap().clone();
+    let stale_flag = problems
+        .iter()
+        .find(|p| p["kind"] == "not-ephemeral")
+        .unwrap_or_else(|| panic!("{ev}"));
+    assert!(stale_flag["message"]
+        .as_str()
+        .unwrap()
+        .contains(&stale[path.len() + 1..]));
+    s.delete(&stale, None).unwrap();
+    s.close();
 }

@@ -3,13 +3,14 @@
 //!
 //! - `read` reads a path into a `view::View` through the watch recipes (`crate::watch`),
 //!   which arm watches with `--watch`;
-//! - `view` decides what it is (a lock/election queue, a config, a plain node, a tree), who
-//!   holds and what is wrong, and prints it;
+//! - `view` decides what it is (a lock/election queue, a kazoo semaphore, a config, a plain
+//!   node, a tree), who holds and what is wrong, and prints it;
 //! - `servers` asks each server with four-letter words (`--servers`).
 //!
 //! JSON (`--json`): one `inspect` event per state, `{"event":"inspect","ts":…,"state":N,
 //! "status":null|"…","paths":[VIEW…]}`, where each VIEW has `path` and `kind` (`queue`,
-//! `config`, `node`, `tree`, `absent`); `--servers` prints one `server` event per server.
+//! `semaphore`, `config`, `node`, `tree`, `absent`); `--servers` prints one `server` event
+//! per server.
 //!
 //! `--watch` is driven by watches, not polling: every read arms a watch on what it read, a
 //! firing watch (or a session event, or a signal) arrives in one inbox (`crate::inbox`), and
@@ -52,6 +53,11 @@ Examples:
   zkdemo inspect /demo-election
       The same for an election: the lowest sequence leads (`get /demo-election/<node>`
       shows its id).
+  zkdemo inspect /demo-sem
+      A kazoo Semaphore: its limit (the data of /demo-sem), the leases in use (each
+      holder's id, session and since when), how many are free, and who is queued for one
+      at /demo-sem-__lock__ (the first is acquiring a lease; more leases than the limit,
+      or one that is not ephemeral, is flagged).
   zkdemo inspect --watch /demo-lock
       Like `ls /demo-lock true`, but redrawn on every change until Ctrl-C.
   zkdemo inspect -R /
@@ -62,8 +68,12 @@ Examples:
 A lock or election is any path whose children are kazoo, Curator or go-zookeeper contender
 nodes, or whose name contains lock, mutex, elect, leader or latch. Its head is called the
 leader when the name contains elect, leader or latch (or a Curator LeaderLatch node is
-there), the holder otherwise; --role says it outright. A config is a node under /configs or
-one whose data is key=value lines. Anything else is shown like `zkCli get -s`.
+there), the holder otherwise; --role says it outright. Who holds follows each recipe's
+own rule: readers of a read/write lock share it while no writer is ahead of them.
+A semaphore is a path whose data is a number (the limit) with a PATH-__lock__ sibling, or
+with children that are all leases (32 hex digits); --role shows it as a queue instead.
+A config is a node under /configs or one whose data is key=value lines. Anything else is
+shown like `zkCli get -s`.
 
 Exit codes: 0; 3 when a path given does not exist; 69 when no server can be reached
 (with --servers: when no server tells its state); 130/143 after Ctrl-C/SIGTERM in --watch.";

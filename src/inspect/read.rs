@@ -93,6 +93,20 @@ impl Reader<'_> {
         self.session.get_data(path)
     }
 
+    /// Each named child of `dir` with its data; one deleted since the listing is left out
+    /// (the listing's watch fires).
+    fn each_child(&mut self, dir: &str, names: Vec<String>) -> session::Result<Vec<Child>> {
+        let mut read = Vec::with_capacity(names.len());
+        for name in names {
+            match self.contender(&join(dir, &name)) {
+                Ok((data, stat)) => read.push(Child { name, data, stat }),
+                Err(session::Error::NoNode) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(read)
+    }
+
     pub fn target(&mut self, t: &Target, hint: RoleHint, tree: bool) -> session::Result<Vec<View>> {
         match t {
             Target::Path(p) if tree => Ok(vec![self.tree(p)?]),
@@ -119,7 +133,7 @@ impl Reader<'_> {
         }
     }
 
-    /// One path, shown as a queue, a config, or a plain node.
+    /// One path, shown as a semaphore, a queue, a config, or a plain node.
     pub fn path(&mut self, path: &str, hint: RoleHint) -> session::Result<View> {
         // A node can be deleted between two reads: read again then (a few times; a path that
         // flickers that fast is shown as whatever the last try saw). The data recipe itself
@@ -131,18 +145,24 @@ impl Reader<'_> {
             let Some(children) = self.children(path)? else {
                 continue;
             };
+            // A kazoo Semaphore (`view::semaphore`): only a node whose data is a number can be
+            // one, so only then is its lock sibling looked at (and watched, for its queue).
+            if let Some(limit) = view::parse_limit(&data).filter(|_| hint == RoleHint::Auto) {
+                let lock = view::semaphore_lock_path(path);
+                let queued = self.children(&lock)?;
+                if view::is_semaphore(&children, queued.is_some()) {
+                    let leases = self.each_child(path, children)?;
+                    let queued = self.each_child(&lock, queued.unwrap_or_default())?;
+                    return Ok(View::Semaphore(view::build_semaphore(
+                        path, limit, leases, queued,
+                    )));
+                }
+            }
             let contenders = children.iter().any(|c| {
                 crate::queue::name::parse(c).is_some_and(|n| n.format.family() != "other")
             });
             if hint != RoleHint::Auto || contenders || view::name_suggests_queue(path) {
-                let mut read = Vec::with_capacity(children.len());
-                for name in children {
-                    match self.contender(&join(path, &name)) {
-                        Ok((data, stat)) => read.push(Child { name, data, stat }),
-                        Err(session::Error::NoNode) => {}
-                        Err(e) => return Err(e),
-                    }
-                }
+                let read = self.each_child(path, children)?;
                 return Ok(View::Queue(view::build_queue(path, hint, read)));
             }
             if view::is_config(path, &data, &stat) {

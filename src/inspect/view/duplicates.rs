@@ -11,28 +11,41 @@ use crate::text::escape_display;
 /// process killed or hung, its session not yet expired) still in line next to its new one, or
 /// two contenders given one `--id`. (Nodes of one session are `same-session`'s.)
 pub(super) fn same_id(rows: &[Row]) -> Vec<Problem> {
-    let mut by_id: BTreeMap<&[u8], Vec<&Row>> = BTreeMap::new();
-    for r in rows.iter().filter(|r| !r.data.is_empty()) {
-        by_id.entry(&r.data).or_default().push(r);
+    same_id_among(
+        rows.iter()
+            .map(|r| Node {
+                label: format!("POS {} {}", r.pos, r.name.name),
+                id: &r.data,
+                owner: r.stat.ephemeral_owner,
+            })
+            .collect(),
+    )
+}
+
+/// A node as `same_id_among` names it: how the message points at it, its id, its owner.
+pub(super) struct Node<'a> {
+    pub label: String,
+    pub id: &'a [u8],
+    pub owner: i64,
+}
+
+/// `same-id` among any nodes (a semaphore's leases and the contenders queued for one too).
+pub(super) fn same_id_among(nodes: Vec<Node<'_>>) -> Vec<Problem> {
+    let mut by_id: BTreeMap<&[u8], Vec<Node<'_>>> = BTreeMap::new();
+    for n in nodes.into_iter().filter(|n| !n.id.is_empty()) {
+        by_id.entry(n.id).or_default().push(n);
     }
     let mut problems = Vec::new();
-    for (id, rows) in by_id {
-        let mut sessions: Vec<i64> = rows.iter().map(|r| r.stat.ephemeral_owner).collect();
+    for (id, nodes) in by_id {
+        let mut sessions: Vec<i64> = nodes.iter().map(|n| n.owner).collect();
         sessions.sort();
         sessions.dedup();
         if sessions.len() < 2 {
             continue;
         }
-        let nodes: Vec<String> = rows
+        let named: Vec<String> = nodes
             .iter()
-            .map(|r| {
-                format!(
-                    "POS {} {} ({})",
-                    r.pos,
-                    r.name.name,
-                    owner_name(r.stat.ephemeral_owner)
-                )
-            })
+            .map(|n| format!("{} ({})", n.label, owner_name(n.owner)))
             .collect();
         problems.push(Problem {
             kind: "same-id",
@@ -41,8 +54,8 @@ pub(super) fn same_id(rows: &[Row]) -> Vec<Problem> {
                  contender (killed or stuck, not yet expired) keeps its place until it expires, \
                  or two contenders were given one --id",
                 escape_display(id, true),
-                rows.len(),
-                nodes.join(", ")
+                nodes.len(),
+                named.join(", ")
             ),
         });
     }

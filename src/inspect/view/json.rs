@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::format::{fmt_time, hex};
-use super::{NodeStat, View};
+use super::{NodeStat, Problem, Row, View};
 use crate::session::SessionId;
 use crate::text::escape_invalid;
 
@@ -24,34 +24,63 @@ fn data_json(data: &[u8]) -> (Value, bool) {
     )
 }
 
+fn session(s: &NodeStat) -> Value {
+    if s.ephemeral_owner == 0 {
+        Value::Null
+    } else {
+        SessionId(s.ephemeral_owner).to_string().into()
+    }
+}
+
+/// A contender of a queue (or of a semaphore's lock).
+fn row_json(r: &Row, now_ms: i64) -> Value {
+    let (id, utf8) = data_json(&r.data);
+    json!({
+        "pos": r.pos, "role": r.role.as_str(), "id": id, "id_utf8": utf8,
+        "seq": r.name.seq, "node": r.name.name, "format": r.name.format.as_str(),
+        "family": r.name.format.family(),
+        "session": session(&r.stat),
+        "ephemeral": r.stat.ephemeral_owner != 0,
+        "ctime": fmt_time(r.stat.ctime), "age_ms": (now_ms - r.stat.ctime).max(0),
+        "czxid": hex(r.stat.czxid),
+    })
+}
+
+fn problems_json(problems: &[Problem]) -> Value {
+    problems
+        .iter()
+        .map(|p| json!({"kind": p.kind, "message": p.message}))
+        .collect()
+}
+
 /// The JSON form of a view; `now_ms` gives the ages.
 pub fn to_json(v: &View, now_ms: i64) -> Value {
     match v {
         View::Absent { path } => json!({"path": path, "kind": "absent"}),
         View::Queue(q) => {
-            let rows: Vec<Value> = q
-                .rows
+            let rows: Vec<Value> = q.rows.iter().map(|r| row_json(r, now_ms)).collect();
+            json!({"path": q.path, "kind": "queue", "head_role": q.head_role.as_str(),
+                   "contenders": rows, "problems": problems_json(&q.problems)})
+        }
+        View::Semaphore(s) => {
+            let leases: Vec<Value> = s
+                .leases
                 .iter()
-                .map(|r| {
-                    let (id, utf8) = data_json(&r.data);
+                .map(|l| {
+                    let (id, utf8) = data_json(&l.data);
                     json!({
-                        "pos": r.pos, "role": r.role.as_str(), "id": id, "id_utf8": utf8,
-                        "seq": r.name.seq, "node": r.name.name, "format": r.name.format.as_str(),
-                        "family": r.name.format.family(),
-                        "session": if r.stat.ephemeral_owner == 0 { Value::Null } else { SessionId(r.stat.ephemeral_owner).to_string().into() },
-                        "ephemeral": r.stat.ephemeral_owner != 0,
-                        "ctime": fmt_time(r.stat.ctime), "age_ms": (now_ms - r.stat.ctime).max(0),
-                        "czxid": hex(r.stat.czxid),
+                        "node": l.node, "id": id, "id_utf8": utf8,
+                        "session": session(&l.stat), "ephemeral": l.stat.ephemeral_owner != 0,
+                        "since": fmt_time(l.stat.ctime), "age_ms": (now_ms - l.stat.ctime).max(0),
+                        "czxid": hex(l.stat.czxid),
                     })
                 })
                 .collect();
-            let problems: Vec<Value> = q
-                .problems
-                .iter()
-                .map(|p| json!({"kind": p.kind, "message": p.message}))
-                .collect();
-            json!({"path": q.path, "kind": "queue", "head_role": q.head_role.as_str(),
-                   "contenders": rows, "problems": problems})
+            let rows: Vec<Value> = s.contenders.iter().map(|r| row_json(r, now_ms)).collect();
+            json!({"path": s.path, "kind": "semaphore", "limit": s.limit,
+                   "in_use": s.leases.len(), "free": s.free(), "leases": leases,
+                   "lock_path": s.lock_path, "contenders": rows,
+                   "problems": problems_json(&s.problems)})
         }
         View::Config(c) => {
             let (data, utf8) = data_json(&c.data);

@@ -4,6 +4,8 @@
 //!
 //! - `queue`: a lock or election directory as a queue: who holds or leads, who waits, and
 //!   what is wrong (`duplicates`: one id in several sessions);
+//! - `semaphore`: a kazoo `Semaphore`: its limit, the leases in use, and the contenders queued
+//!   at its lock for one;
 //! - `config`: whether a node is a config, by the one `key=value` grammar (`config::doc`);
 //! - `text` and `json`: a view printed for people and as JSON, with `format`'s helpers.
 
@@ -12,6 +14,8 @@ mod duplicates;
 mod format;
 mod json;
 mod queue;
+mod roles;
+mod semaphore;
 mod text;
 
 pub use crate::session::NodeStat;
@@ -19,6 +23,9 @@ pub use config::{is_config, parse_config};
 pub use format::{fmt_age, fmt_time};
 pub use json::to_json;
 pub use queue::{build_queue, name_suggests_queue, Problem, Queue, Role, RoleHint, Row};
+pub use semaphore::{
+    build_semaphore, is_semaphore, parse_limit, semaphore_lock_path, Lease, Semaphore,
+};
 pub use text::to_text;
 
 /// One child of a directory as read: name, data, stat.
@@ -69,6 +76,7 @@ pub enum View {
         path: String,
     },
     Queue(Queue),
+    Semaphore(Semaphore),
     Config(Config),
     Node(Node),
     Tree(Tree),
@@ -79,6 +87,7 @@ impl View {
         match self {
             View::Absent { path } => path,
             View::Queue(q) => &q.path,
+            View::Semaphore(s) => &s.path,
             View::Config(c) => &c.path,
             View::Node(n) => &n.path,
             View::Tree(t) => &t.root,
@@ -110,5 +119,49 @@ mod tests {
         assert_eq!(j["contenders"][0]["role"], "holder");
         assert_eq!(j["contenders"][0]["session"], "0x10a");
         assert_eq!(j["contenders"][0]["age_ms"], 12_000);
+    }
+
+    #[test]
+    fn text_and_json_of_a_semaphore() {
+        let stat = |owner: i64, ctime: i64| NodeStat {
+            ephemeral_owner: owner,
+            ctime,
+            ..NodeStat::default()
+        };
+        let lease = Child {
+            name: "0123456789abcdef0123456789abcdef".into(),
+            data: b"w1".to_vec(),
+            stat: stat(0x10a, 1000),
+        };
+        let queued = Child {
+            name: "fedcba9876543210fedcba9876543210__lock__0000000007".into(),
+            data: b"b'w2'".to_vec(),
+            stat: stat(0x10b, 3000),
+        };
+        let v = View::Semaphore(build_semaphore("/s", 3, vec![lease], vec![queued]));
+        let t = to_text(&v, 13_000);
+        assert!(
+            t.starts_with("/s  (semaphore: 1 of 3 leases in use, 2 free)\n"),
+            "{t}"
+        );
+        assert!(
+            t.contains("w1") && t.contains("0x10a") && t.contains("12s"),
+            "{t}"
+        );
+        assert!(t.contains("queued for a lease at /s-__lock__ (1;"), "{t}");
+        assert!(t.contains("acquiring  w2"), "{t}");
+        let j = to_json(&v, 13_000);
+        assert_eq!(j["kind"], "semaphore");
+        assert_eq!(
+            (j["limit"].as_u64(), j["in_use"].as_u64()),
+            (Some(3), Some(1))
+        );
+        assert_eq!(j["free"], 2);
+        assert_eq!(j["leases"][0]["id"], "w1");
+        assert_eq!(j["leases"][0]["session"], "0x10a");
+        assert_eq!(j["leases"][0]["since"], "1970-01-01T00:00:01.000Z");
+        assert_eq!(j["contenders"][0]["role"], "acquiring");
+        assert_eq!(j["contenders"][0]["id"], "w2");
+        assert_eq!(j["lock_path"], "/s-__lock__");
     }
 }

@@ -1,5 +1,5 @@
-//! A lock or election directory as a queue: the contenders in order, who holds or leads (each
-//! recipe family has its own head), and what is wrong.
+//! A lock or election directory as a queue: the contenders in order, who holds or leads (by
+//! each recipe's own rule, `roles`; each recipe family has its own head), and what is wrong.
 
 use std::collections::BTreeMap;
 
@@ -35,6 +35,9 @@ pub enum Role {
     Holder,
     /// First in an election.
     Leader,
+    /// First in the queue of a semaphore's lock: taking a lease now, or waiting for one to be
+    /// free (`semaphore`).
+    Acquiring,
     Waiting,
 }
 
@@ -43,6 +46,7 @@ impl Role {
         match self {
             Role::Holder => "holder",
             Role::Leader => "leader",
+            Role::Acquiring => "acquiring",
             Role::Waiting => "waiting",
         }
     }
@@ -87,7 +91,7 @@ pub struct Row {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// `not-ephemeral`, `same-session`, `same-id`, `unordered`, `sequence-limit`,
-    /// `mixed-formats`.
+    /// `mixed-formats`; for a semaphore also `over-limit`, `not-a-lease`, `zero-limit`.
     pub kind: &'static str,
     pub message: String,
 }
@@ -102,38 +106,18 @@ pub struct Queue {
 }
 
 /// Contenders in queue order with their roles, and what is wrong. `children` are all the
-/// children read (a child deleted between the listing and the read is simply not there).
+/// children read (a child deleted between the listing and the read is simply not there). Who
+/// holds is each recipe's own rule (`roles`).
 pub fn build_queue(path: &str, hint: RoleHint, children: Vec<Child>) -> Queue {
-    let mut named = Vec::new();
-    let mut unordered = Vec::new();
-    for c in children {
-        match name::parse(&c.name) {
-            Some(n) => named.push((n, c)),
-            None => unordered.push(c.name),
-        }
-    }
-    named.sort_by(|a, b| name::order(&a.0, &b.0));
-    unordered.sort();
-    let formats: Vec<Format> = named.iter().map(|(n, _)| n.format).collect();
+    let names: Vec<String> = children.iter().map(|c| c.name.clone()).collect();
+    let mut read: BTreeMap<String, Child> =
+        children.into_iter().map(|c| (c.name.clone(), c)).collect();
+    let ranked = super::roles::rank(&names);
+    let formats: Vec<Format> = ranked.iter().map(|(n, _)| n.format).collect();
     let head = head_role(path, hint, &formats);
-
-    // Each family sees only its own nodes (queue::name::Format::family), so each has its own
-    // head. Within kazoo, a read lock holds while no write lock is ahead of it, and a write
-    // lock only when nothing at all is ahead (kazoo's ReadLock/Lock exclusion rules).
-    let mut seen_in_family: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut kazoo_writer_ahead = false;
-    let mut rows = Vec::with_capacity(named.len());
-    for (i, (n, c)) in named.into_iter().enumerate() {
-        let fam = n.format.family();
-        let ahead = seen_in_family.entry(fam).or_insert(0);
-        let holds = match n.format {
-            Format::KazooRead => !kazoo_writer_ahead,
-            _ => *ahead == 0,
-        };
-        *ahead += 1;
-        if n.format == Format::Kazoo {
-            kazoo_writer_ahead = true;
-        }
+    let mut rows = Vec::with_capacity(ranked.len());
+    for (i, (n, holds)) in ranked.into_iter().enumerate() {
+        let c = read.remove(&n.name).expect("ranked from these children");
         rows.push(Row {
             pos: i + 1,
             role: if holds { head } else { Role::Waiting },
@@ -142,6 +126,8 @@ pub fn build_queue(path: &str, hint: RoleHint, children: Vec<Child>) -> Queue {
             stat: c.stat,
         });
     }
+    // What is left has no sequence number.
+    let unordered: Vec<String> = read.into_keys().collect();
 
     let mut problems = Vec::new();
     for r in rows.iter().filter(|r| r.stat.ephemeral_owner == 0) {
@@ -174,16 +160,25 @@ pub fn build_queue(path: &str, hint: RoleHint, children: Vec<Child>) -> Queue {
         });
     }
     problems.extend(super::duplicates::same_id(&rows));
+    let curator = rows.iter().any(|r| r.name.format.family() == "curator");
     for u in &unordered {
         problems.push(Problem {
             kind: "unordered",
-            message: format!(
-                "{u} has no sequence number: it cannot be ordered, and the recipes ignore it"
-            ),
+            message: if curator {
+                format!(
+                    "{u} has no sequence number: kazoo ignores it, but Curator counts every \
+                     child, ordered by its whole name; a Curator contender sorted behind it waits until \
+                     it is deleted"
+                )
+            } else {
+                format!(
+                    "{u} has no sequence number: it cannot be ordered, and the recipes ignore it"
+                )
+            },
         });
     }
-    let names: Vec<crate::queue::name::Name> = rows.iter().map(|r| r.name.clone()).collect();
-    let bad = crate::queue::name::unorderable(&names);
+    let names: Vec<Name> = rows.iter().map(|r| r.name.clone()).collect();
+    let bad = name::unorderable(&names);
     if !bad.is_empty() {
         problems.push(Problem {
             kind: "sequence-limit",
@@ -195,13 +190,11 @@ pub fn build_queue(path: &str, hint: RoleHint, children: Vec<Child>) -> Queue {
             ),
         });
     }
-    let families: Vec<&str> = {
-        let mut f: Vec<&str> = rows.iter().map(|r| r.name.format.family()).collect();
-        f.sort();
-        f.dedup();
-        f
+    let groups = {
+        let formats: Vec<Format> = rows.iter().map(|r| r.name.format).collect();
+        super::roles::deaf_groups(&formats)
     };
-    if families.len() > 1 {
+    if groups.len() > 1 {
         let heads: Vec<String> = rows
             .iter()
             .filter(|r| r.role != Role::Waiting)
@@ -212,7 +205,7 @@ pub fn build_queue(path: &str, hint: RoleHint, children: Vec<Child>) -> Queue {
             message: format!(
                 "formats of different recipes ({}) in one directory do not see each other: \
                  {} each believe they are {}",
-                families.join(", "),
+                groups.join(", "),
                 heads.join(" and "),
                 head
             ),
@@ -322,6 +315,33 @@ mod tests {
         let roles: Vec<&str> = q.rows.iter().map(|r| r.role.as_str()).collect();
         assert_eq!(roles, ["holder", "holder", "waiting", "waiting"]);
         assert!(q.problems.is_empty());
+    }
+
+    #[test]
+    fn curator_readers_share_until_a_writer() {
+        let u = "8f3b8c2e-1d2f-4a53-9c51-3a0e7b1b2c3d";
+        let kids = vec![
+            child(&format!("_c_{u}-__WRIT__0000000003"), "w", 3, 0),
+            child(&format!("_c_{u}-__READ__0000000004"), "r3", 4, 0),
+            child(&format!("_c_{u}-__READ__0000000001"), "r1", 1, 0),
+            child(&format!("_c_{u}-__READ__0000000002"), "r2", 2, 0),
+        ];
+        let q = build_queue("/rw", RoleHint::Auto, kids);
+        let got: Vec<(&[u8], &str)> = q
+            .rows
+            .iter()
+            .map(|r| (r.data.as_slice(), r.role.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (&b"r1"[..], "holder"),
+                (b"r2", "holder"),
+                (b"w", "waiting"),
+                (b"r3", "waiting")
+            ]
+        );
+        assert!(q.problems.is_empty(), "{:?}", q.problems);
     }
 
     #[test]

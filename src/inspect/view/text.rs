@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 use super::format::{fmt_age, fmt_time, hex, owner, table};
-use super::{Role, View};
+use super::{Role, Row, Semaphore, View};
+use crate::queue::name::Format;
 use crate::text::escape_display;
 
 /// The text a person reads; `now_ms` gives the ages.
@@ -26,38 +27,29 @@ pub fn to_text(v: &View, now_ms: i64) -> String {
                     q.path, q.head_role
                 );
             } else {
+                let readers = q
+                    .rows
+                    .iter()
+                    .any(|r| matches!(r.name.format, Format::KazooRead | Format::CuratorRead));
+                let rule = if readers {
+                    "readers share it while no writer is ahead, a writer holds it alone".to_owned()
+                } else {
+                    format!("the lowest sequence is the {}", q.head_role)
+                };
                 let _ = writeln!(
                     out,
-                    "{}  ({what}: the lowest sequence is the {}; {} contender{})",
+                    "{}  ({what}: {rule}; {} contender{})",
                     q.path,
-                    q.head_role,
                     q.rows.len(),
                     if q.rows.len() == 1 { "" } else { "s" }
                 );
-                let mut rows = vec![[
-                    "POS", "ROLE", "ID", "SEQ", "FORMAT", "SESSION", "AGE", "NODE",
-                ]
-                .map(String::from)
-                .to_vec()];
-                for r in &q.rows {
-                    let id = escape_display(&r.data, true);
-                    rows.push(vec![
-                        r.pos.to_string(),
-                        r.role.to_string(),
-                        if id.is_empty() { "-".into() } else { id },
-                        r.name.seq.to_string(),
-                        r.name.format.to_string(),
-                        owner(&r.stat),
-                        fmt_age(now_ms - r.stat.ctime),
-                        r.name.name.clone(),
-                    ]);
-                }
-                out.push_str(&table(&rows, "  "));
+                out.push_str(&contender_table(&q.rows, now_ms));
             }
             for p in &q.problems {
                 let _ = writeln!(out, "  ! {}: {}", p.kind, p.message);
             }
         }
+        View::Semaphore(s) => out.push_str(&semaphore(s, now_ms)),
         View::Config(c) => {
             let _ = writeln!(
                 out,
@@ -155,6 +147,84 @@ pub fn to_text(v: &View, now_ms: i64) -> String {
                 );
             }
         }
+    }
+    out
+}
+
+/// A queue's contenders as a table: POS, ROLE, ID, SEQ, FORMAT, SESSION, AGE, NODE.
+fn contender_table(q: &[Row], now_ms: i64) -> String {
+    let mut rows = vec![[
+        "POS", "ROLE", "ID", "SEQ", "FORMAT", "SESSION", "AGE", "NODE",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for r in q {
+        rows.push(vec![
+            r.pos.to_string(),
+            r.role.to_string(),
+            id(&r.data),
+            r.name.seq.to_string(),
+            r.name.format.to_string(),
+            owner(&r.stat),
+            fmt_age(now_ms - r.stat.ctime),
+            r.name.name.clone(),
+        ]);
+    }
+    table(&rows, "  ")
+}
+
+fn id(data: &[u8]) -> String {
+    let id = escape_display(data, true);
+    if id.is_empty() {
+        "-".into()
+    } else {
+        id
+    }
+}
+
+/// A semaphore: the limit and what is free, the leases in use (oldest first), the contenders
+/// queued at its lock, and what is wrong.
+fn semaphore(s: &Semaphore, now_ms: i64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}  (semaphore: {} of {} lease{} in use, {} free)",
+        s.path,
+        s.leases.len(),
+        s.limit,
+        if s.limit == 1 { "" } else { "s" },
+        s.free()
+    );
+    if s.leases.is_empty() {
+        out.push_str("  no lease in use\n");
+    } else {
+        let mut rows = vec![["HOLDER", "SESSION", "SINCE", "AGE", "LEASE"]
+            .map(String::from)
+            .to_vec()];
+        for l in &s.leases {
+            rows.push(vec![
+                id(&l.data),
+                owner(&l.stat),
+                fmt_time(l.stat.ctime),
+                fmt_age(now_ms - l.stat.ctime),
+                l.node.clone(),
+            ]);
+        }
+        out.push_str(&table(&rows, "  "));
+    }
+    if s.contenders.is_empty() {
+        let _ = writeln!(out, "  nobody queued for a lease at {}", s.lock_path);
+    } else {
+        let _ = writeln!(
+            out,
+            "  queued for a lease at {} ({}; the first is acquiring one, the others wait behind it):",
+            s.lock_path,
+            s.contenders.len()
+        );
+        out.push_str(&contender_table(&s.contenders, now_ms));
+    }
+    for p in &s.problems {
+        let _ = writeln!(out, "  ! {}: {}", p.kind, p.message);
     }
     out
 }

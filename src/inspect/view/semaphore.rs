@@ -1,0 +1,337 @@
+//! A kazoo `Semaphore` (`kazoo/recipe/lock.py`, class `Semaphore`; `zkdemo lock
+//! --max-leases`): its limit, the leases in use, and who is queued for one.
+//!
+//! The recipe, as kazoo writes it (DESIGN.md §3):
+//! - the limit N is the data of the semaphore's path P, as decimal text (`str(max_leases)`);
+//! - a lease is a child `P/<uuid4 in hex>` (32 lowercase hex digits), ephemeral and *not*
+//!   sequential, whose data is the holder's id; kazoo counts every child of P against N;
+//! - to take a lease, a contender first takes a kazoo `Lock` at the sibling `P-__lock__`
+//!   (nodes `<32 hex>__lock__<seq>`, data its id). The lock's holder creates its lease when
+//!   fewer than N children exist, or waits for one to go, then lets the lock go. So the head
+//!   of that queue is the one acquiring a lease now (`Role::Acquiring`), the rest wait behind
+//!   it, in the lock's order. kazoo hands its id to that `Lock` already encoded, and the
+//!   `Lock` writes `str()` of it: Python's repr of bytes, `b'<id>'` (measured with kazoo
+//!   2.11). The id shown for a contender there is the one inside (`python_bytes`).
+//!
+//! What counts as a semaphore (`is_semaphore`): P's data is a decimal integer, and either the
+//! sibling `P-__lock__` exists (kazoo's Semaphore creates it with P, on the first acquire;
+//! no other recipe makes a `-__lock__` sibling of a node whose data is a number), or P has
+//! children and every one is lease-shaped. A node whose data is a number but that has neither
+//! is shown as a plain node: nothing there says it is a semaphore. P's data that is not a
+//! number (kazoo then ignores it, and each contender uses its own `max_leases`) is no
+//! semaphore to us either: there is no limit to show.
+
+use super::duplicates::{self, Node};
+use super::queue::{build_queue, Problem, Role, RoleHint, Row};
+use super::{Child, NodeStat};
+
+/// The sibling path whose kazoo `Lock` serialises the acquisitions of the semaphore at `path`.
+pub fn semaphore_lock_path(path: &str) -> String {
+    format!("{path}-__lock__")
+}
+
+/// The limit kazoo reads from a semaphore's data: decimal digits (surrounding whitespace
+/// allowed, as Python's `int()` allows it). None for anything else.
+pub fn parse_limit(data: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(data).ok()?.trim();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// A lease node's name: a uuid4 in hex, as kazoo's Semaphore names its lease.
+pub fn is_lease_name(name: &str) -> bool {
+    name.len() == 32 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Is a path whose data is a limit (`parse_limit`) a semaphore? Yes when the sibling
+/// `P-__lock__` exists, or when it has children and every one is lease-shaped.
+pub fn is_semaphore(children: &[String], lock_exists: bool) -> bool {
+    lock_exists || (!children.is_empty() && children.iter().all(|c| is_lease_name(c)))
+}
+
+/// The bytes of a Python bytes literal as `repr()` writes it (`b'id'`, `b"it's"`, with `\\`,
+/// `\'`, `\n`, `\r`, `\t` and `\xhh` escapes); None for anything else.
+pub fn python_bytes(data: &[u8]) -> Option<Vec<u8>> {
+    let (&quote, body) = data.strip_prefix(b"b")?.split_first()?;
+    if !matches!(quote, b'\'' | b'"') {
+        return None;
+    }
+    let body = body.strip_suffix(&[quote])?;
+    let mut out = Vec::with_capacity(body.len());
+    let mut it = body.iter().copied();
+    while let Some(c) = it.next() {
+        match c {
+            b'\\' => out.push(match it.next()? {
+                c @ (b'\\' | b'\'' | b'"') => c,
+                b'n' => b'\n',
+                b'r' => b'\r',
+                b't' => b'\t',
+                b'x' => {
+                    let hex = [it.next()?, it.next()?];
+                    u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?
+                }
+                _ => return None,
+            }),
+            c if c == quote || !(0x20..0x7f).contains(&c) => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// A lease in use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lease {
+    pub node: String,
+    /// The holder's id.
+    pub data: Vec<u8>,
+    pub stat: NodeStat,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Semaphore {
+    pub path: String,
+    /// How many leases may be held at once (P's data).
+    pub limit: u64,
+    /// The leases in use, oldest first.
+    pub leases: Vec<Lease>,
+    /// `P-__lock__`, where contenders queue for a lease.
+    pub lock_path: String,
+    /// The contenders queued at `lock_path`, in the lock's order: the first is `Acquiring`.
+    pub contenders: Vec<Row>,
+    pub problems: Vec<Problem>,
+}
+
+impl Semaphore {
+    /// Leases that can be taken now.
+    pub fn free(&self) -> u64 {
+        self.limit.saturating_sub(self.leases.len() as u64)
+    }
+}
+
+/// The semaphore at `path` with limit `limit`, from its children (`leases`: every child, as
+/// kazoo counts them) and the children of its lock (`queued`).
+pub fn build_semaphore(
+    path: &str,
+    limit: u64,
+    leases: Vec<Child>,
+    queued: Vec<Child>,
+) -> Semaphore {
+    let lock_path = semaphore_lock_path(path);
+    let mut leases: Vec<Lease> = leases
+        .into_iter()
+        .map(|c| Lease {
+            node: c.name,
+            data: c.data,
+            stat: c.stat,
+        })
+        .collect();
+    leases.sort_by(|a, b| (a.stat.czxid, &a.node).cmp(&(b.stat.czxid, &b.node)));
+
+    // The lock is a kazoo Lock: its queue as `inspect` shows any lock, its holder acquiring.
+    let lock = build_queue(&lock_path, RoleHint::Holder, queued);
+    let contenders: Vec<Row> = lock
+        .rows
+        .into_iter()
+        .map(|mut r| {
+            if r.role != Role::Waiting {
+                r.role = Role::Acquiring;
+            }
+            if let Some(id) = python_bytes(&r.data) {
+                r.data = id;
+            }
+            r
+        })
+        .collect();
+
+    let mut problems = Vec::new();
+    let used = leases.len() as u64;
+    if limit == 0 {
+        problems.push(Problem {
+            kind: "zero-limit",
+            message: format!(
+                "the limit stored in {path} is 0: no lease can ever be taken, and whoever \
+                 acquires waits for ever (delete {path} while nobody holds to change it)"
+            ),
+        });
+    }
+    if used > limit {
+        problems.push(Problem {
+            kind: "over-limit",
+            message: format!(
+                "{used} leases are in use but the limit is {limit}: {} more holders than the \
+                 semaphore allows (leases made without taking {lock_path}, or by a client given \
+                 another limit)",
+                used - limit
+            ),
+        });
+    }
+    for l in &leases {
+        if !is_lease_name(&l.node) {
+            problems.push(Problem {
+                kind: "not-a-lease",
+                message: format!(
+                    "{} is not a lease node (a uuid4 in hex), but kazoo counts every child of \
+                     {path} as a lease taken",
+                    l.node
+                ),
+            });
+        }
+        if l.stat.ephemeral_owner == 0 {
+            problems.push(Problem {
+                kind: "not-ephemeral",
+                message: format!(
+                    "lease {} is not ephemeral: it outlives whoever took it, so it stays taken \
+                     until someone deletes it",
+                    l.node
+                ),
+            });
+        }
+    }
+    // What is wrong in the lock's queue, said of the lock.
+    for p in lock.problems.into_iter().filter(|p| p.kind != "same-id") {
+        problems.push(Problem {
+            kind: p.kind,
+            message: format!("at {lock_path}: {}", p.message),
+        });
+    }
+    let nodes = leases
+        .iter()
+        .map(|l| Node {
+            label: format!("lease {}", l.node),
+            id: &l.data,
+            owner: l.stat.ephemeral_owner,
+        })
+        .chain(contenders.iter().map(|r| Node {
+            label: format!("POS {} {} at {lock_path}", r.pos, r.name.name),
+            id: &r.data,
+            owner: r.stat.ephemeral_owner,
+        }))
+        .collect();
+    problems.extend(duplicates::same_id_among(nodes));
+    Semaphore {
+        path: path.to_owned(),
+        limit,
+        leases,
+        lock_path,
+        contenders,
+        problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "0123456789abcdef0123456789abcdef";
+    const B: &str = "fedcba9876543210fedcba9876543210";
+    const C: &str = "00000000000000000000000000000000";
+
+    fn child(name: &str, data: &str, owner: i64, czxid: i64) -> Child {
+        Child {
+            name: name.into(),
+            data: data.as_bytes().to_vec(),
+            stat: NodeStat {
+                ephemeral_owner: owner,
+                czxid,
+                ..NodeStat::default()
+            },
+        }
+    }
+
+    #[test]
+    fn what_counts_as_a_semaphore() {
+        assert_eq!(parse_limit(b"3"), Some(3));
+        assert_eq!(parse_limit(b" 12\n"), Some(12));
+        assert_eq!(parse_limit(b"0"), Some(0));
+        for no in [&b""[..], b"-1", b"3.0", b"x", b"a=1", b"\xff"] {
+            assert_eq!(parse_limit(no), None, "{no:?}");
+        }
+        assert!(is_lease_name(A));
+        assert!(!is_lease_name(&A.to_uppercase()));
+        assert!(!is_lease_name(&format!("{A}__lock__0000000001")));
+        let leases = vec![A.to_owned(), B.to_owned()];
+        assert!(is_semaphore(&leases, false));
+        assert!(is_semaphore(&[], true));
+        assert!(!is_semaphore(&[], false));
+        assert!(!is_semaphore(&[A.into(), "junk".into()], false));
+        // The lock's existence is proof enough: kazoo counts a foreign child as a lease.
+        assert!(is_semaphore(&[A.into(), "junk".into()], true));
+        assert_eq!(semaphore_lock_path("/s"), "/s-__lock__");
+    }
+
+    #[test]
+    fn kazoo_ids_in_the_lock_are_python_bytes() {
+        assert_eq!(python_bytes(b"b'sem-c'").unwrap(), b"sem-c");
+        assert_eq!(python_bytes(b"b''").unwrap(), b"");
+        assert_eq!(python_bytes(br#"b"it's""#).unwrap(), b"it's");
+        assert_eq!(
+            python_bytes(br"b'caf\xc3\xa9\n\\'").unwrap(),
+            "caf\u{e9}\n\\".as_bytes()
+        );
+        for no in [
+            &b"sem-c"[..],
+            b"b'x",
+            b"b'a'b'",
+            b"b'\\q'",
+            b"b'\\x4'",
+            b"b'\n'",
+        ] {
+            assert_eq!(python_bytes(no), None, "{no:?}");
+        }
+    }
+
+    #[test]
+    fn leases_and_the_queue_for_one() {
+        let s = build_semaphore(
+            "/s",
+            2,
+            vec![child(B, "b", 2, 20), child(A, "a", 1, 10)],
+            vec![
+                child(&format!("{C}__lock__0000000004"), "b'd'", 4, 0),
+                child(&format!("{C}__lock__0000000003"), "c", 3, 0),
+            ],
+        );
+        let leases: Vec<&[u8]> = s.leases.iter().map(|l| l.data.as_slice()).collect();
+        assert_eq!(leases, [b"a", b"b"]);
+        assert_eq!(s.free(), 0);
+        let queued: Vec<(&[u8], Role)> = s
+            .contenders
+            .iter()
+            .map(|r| (r.data.as_slice(), r.role))
+            .collect();
+        assert_eq!(
+            queued,
+            [(&b"c"[..], Role::Acquiring), (&b"d"[..], Role::Waiting)]
+        );
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+    }
+
+    #[test]
+    fn over_the_limit_persistent_foreign_and_one_id_twice() {
+        let s = build_semaphore(
+            "/s",
+            2,
+            vec![
+                child(A, "a", 1, 1),
+                child(B, "b", 0, 2),
+                child("junk", "", 3, 3),
+            ],
+            vec![child(&format!("{C}__lock__0000000001"), "b'a'", 9, 0)],
+        );
+        let kinds: Vec<&str> = s.problems.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            ["over-limit", "not-ephemeral", "not-a-lease", "same-id"]
+        );
+        assert!(s.problems[0]
+            .message
+            .contains("3 leases are in use but the limit is 2"));
+        assert!(s.problems[3].message.contains("at /s-__lock__"));
+        assert_eq!(s.free(), 0);
+        let zero = build_semaphore("/s", 0, vec![], vec![]);
+        assert_eq!(zero.problems[0].kind, "zero-limit");
+    }
+}
