@@ -65,7 +65,7 @@ pub const EVENTS: &[EventDoc] = &[
     ev("error", "every command", &["line", "code", "message"],
        "The error a command ends with (`line`: the input line of interactive `config set`)."),
     ev("inspect", "inspect", &["state", "status", "paths"],
-       "What the paths hold: queues with holder and waiters, configs, nodes, trees."),
+       "What the paths hold: queues with holders and waiters, semaphores with their leases, configs, nodes, trees."),
     ev("server", "inspect --servers, demo",
        &["server", "status", "mode", "version", "latency_ms", "connections", "znodes", "message",
          "connect", "pid", "tick_ms"],
