@@ -95,26 +95,32 @@ fn children(zk: &str, path: &str) -> Vec<String> {
 fn zkdemo_and_curator_mutex_workers_exclude_each_other_and_all_progress() {
     let zk = shared().connect_string();
     let path = unique_path("curator-mutex");
-    let rounds = "8";
-    let mut procs: Vec<Proc> = (0..3)
+    let rounds = "12";
+    // The JVMs take a second or two to start: the Curator peers first, and the zkdemo workers
+    // once both are connected, so that all five contend from then on.
+    let mut procs: Vec<Proc> = (0..2)
         .map(|i| {
-            zk_lock(
+            curator_peer(
                 &zk,
+                "mutex",
                 &path,
-                &format!("z{i}"),
-                &[
-                    "--format", "curator", "--hold", "20ms", "--pause", "5ms", "--count", rounds,
-                ],
+                &format!("c{i}"),
+                &["--rounds", rounds, "--hold-ms", "20", "--pause-ms", "5"],
             )
         })
         .collect();
-    for i in 0..2 {
-        procs.push(curator_peer(
+    for p in &procs {
+        p.wait_event("ready", Duration::from_secs(30))
+            .unwrap_or_else(|| panic!("the peer connects: {}", p.transcript()));
+    }
+    for i in 0..3 {
+        procs.push(zk_lock(
             &zk,
-            "mutex",
             &path,
-            &format!("c{i}"),
-            &["--rounds", rounds, "--hold-ms", "20", "--pause-ms", "5"],
+            &format!("z{i}"),
+            &[
+                "--format", "curator", "--hold", "20ms", "--pause", "5ms", "--count", rounds,
+            ],
         ));
     }
     for p in &mut procs {
@@ -126,31 +132,48 @@ fn zkdemo_and_curator_mutex_workers_exclude_each_other_and_all_progress() {
         .map(|p| spans(&p.events(), "acquired", &["released"]))
         .collect();
     for (p, s) in procs.iter().zip(&all) {
-        assert_eq!(s.len(), 8, "every worker holds 8 times: {}", p.transcript());
+        assert_eq!(
+            s.len(),
+            12,
+            "every worker holds 12 times: {}",
+            p.transcript()
+        );
     }
     let o = overlaps(&all);
     assert!(o.is_empty(), "{} overlaps, first: {:?}", o.len(), o[0]);
-    // How fast the lock passes between the two clients' holders (release -> next acquire).
+    // How fast the lock passes (release -> next acquire), by direction: zkdemo -> Curator,
+    // Curator -> zkdemo, and within one client.
     let mut holds: Vec<&Span> = all.iter().flatten().collect();
     holds.sort_by_key(|h| h.0);
-    let mut gaps: Vec<(bool, Duration)> = holds
-        .windows(2)
-        .map(|w| {
-            let across = w[0].2.starts_with('z') != w[1].2.starts_with('z');
-            (across, w[1].0.duration_since(w[0].1).unwrap_or_default())
-        })
-        .collect();
-    gaps.sort_by_key(|g| g.1);
-    let p50 = |across: bool| {
-        let v: Vec<Duration> = gaps.iter().filter(|g| g.0 == across).map(|g| g.1).collect();
+    let p50 = |from_z: bool, to_z: bool| {
+        let mut v: Vec<Duration> = holds
+            .windows(2)
+            .filter(|w| w[0].2.starts_with('z') == from_z && w[1].2.starts_with('z') == to_z)
+            .map(|w| w[1].0.duration_since(w[0].1).unwrap_or_default())
+            .collect();
+        v.sort();
         v.get(v.len() / 2).copied().unwrap_or_default()
     };
+    let passes = |from_z: bool| {
+        holds
+            .windows(2)
+            .filter(|w| w[0].2.starts_with('z') == from_z && w[1].2.starts_with('z') != from_z)
+            .count()
+    };
+    assert!(
+        passes(true) >= 3 && passes(false) >= 3,
+        "the two clients took turns: {} passes zkdemo->Curator, {} back",
+        passes(true),
+        passes(false)
+    );
     println!(
-        "MEASURE curator mutex + zkdemo --format curator: {} holds, 0 overlaps, handoff p50 \
-         {:?} between the two clients, {:?} within one",
+        "MEASURE curator mutex + zkdemo --format curator: {} holds, 0 overlaps; handoff p50 \
+         zkdemo->Curator {:?}, Curator->zkdemo {:?}, zkdemo->zkdemo {:?}, Curator->Curator {:?}",
         holds.len(),
-        p50(true),
-        p50(false)
+        p50(true, false),
+        p50(false, true),
+        p50(true, true),
+        p50(false, false)
     );
 }
 
