@@ -198,6 +198,15 @@ fn one_election(zkdemo_format: &str, peer_recipe: &str) {
     z1.wait_exit(Duration::from_secs(10)).expect("zkdemo stops");
     peer.wait_event("leader", Duration::from_secs(10))
         .unwrap_or_else(|| panic!("Curator takes over: {}", peer.transcript()));
+    // An observer names the leader as Curator does.
+    let mut obs = zkdemo();
+    obs.args(["--zk", &zk, "--json", "elect", "--observe", "--path", &path]);
+    let obs = Proc::spawn(obs);
+    let seen = obs
+        .wait_event("leader_changed", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("the observer reports: {}", obs.transcript()));
+    assert_eq!(seen["leader"], "c1", "{seen}");
+    drop(obs);
     let mut z2 = zk_elect(&zk, &path, "z2", zkdemo_format);
     z2.wait_event("follower", Duration::from_secs(10))
         .unwrap_or_else(|| panic!("zkdemo follows the Curator leader: {}", z2.transcript()));

@@ -18,7 +18,9 @@
 //!   `_c_<32 hex>-lock-<seq>` nodes by the same number, so it shares Curator's mutex.
 //!
 //! So kazoo's nodes and Curator's never see each other: one directory, one family
-//! (`check_directory`).
+//! (`check_directory`). Newer Curator's LeaderLatch leads only once it has checked that its
+//! node's ephemeral owner is its current session; zkdemo takes a node as its own only with that
+//! owner (`Queue::adopt`, `find_own`), and gives the node up with the session that owns it.
 
 use super::name::{self, Format, Name};
 
