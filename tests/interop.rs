@@ -57,6 +57,18 @@ fn overlaps(all: &[Vec<Span>]) -> Vec<(Span, Span)> {
     v
 }
 
+/// Wait for every process to finish well; the holds of each.
+fn holds_of_all(procs: &mut [Proc]) -> Vec<Vec<Span>> {
+    for p in procs.iter_mut() {
+        let st = p.wait_exit(Duration::from_secs(120)).expect("finishes");
+        assert!(st.success(), "{}", p.transcript());
+    }
+    procs
+        .iter()
+        .map(|p| spans(&p.events(), "acquired", &["released"]))
+        .collect()
+}
+
 fn zk_lock(zk: &str, path: &str, id: &str, extra: &[&str]) -> Proc {
     let mut cmd = zkdemo();
     cmd.args(["--zk", zk, "--json", "lock", "--path", path, "--id", id])
@@ -123,14 +135,7 @@ fn zkdemo_and_curator_mutex_workers_exclude_each_other_and_all_progress() {
             ],
         ));
     }
-    for p in &mut procs {
-        let st = p.wait_exit(Duration::from_secs(120)).expect("finishes");
-        assert!(st.success(), "{}", p.transcript());
-    }
-    let all: Vec<Vec<Span>> = procs
-        .iter()
-        .map(|p| spans(&p.events(), "acquired", &["released"]))
-        .collect();
+    let all = holds_of_all(&mut procs);
     for (p, s) in procs.iter().zip(&all) {
         assert_eq!(
             s.len(),
@@ -548,14 +553,7 @@ fn kazoo_and_zkdemo_semaphore_holders_never_exceed_the_limit() {
             ],
         ));
     }
-    for p in &mut procs {
-        let st = p.wait_exit(Duration::from_secs(120)).expect("finishes");
-        assert!(st.success(), "{}", p.transcript());
-    }
-    let all: Vec<Vec<Span>> = procs
-        .iter()
-        .map(|p| spans(&p.events(), "acquired", &["released"]))
-        .collect();
+    let all = holds_of_all(&mut procs);
     for (p, s) in procs.iter().zip(&all) {
         assert_eq!(s.len(), 6, "every holder holds 6 times: {}", p.transcript());
     }
