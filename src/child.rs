@@ -31,12 +31,12 @@ pub fn exit_code(status: ExitStatus) -> i32 {
 }
 
 impl Child {
-    /// Start `argv` in a new process group with `env` added. `on_exit` receives its exit code
-    /// (from a waiter thread) when it ends.
+    /// Start `argv` in a new process group with `env` added. `on_exit` receives its pid and
+    /// its exit code (from a waiter thread) when it ends.
     pub fn spawn(
         argv: &[String],
         env: &[(String, String)],
-        on_exit: impl FnOnce(i32) + Send + 'static,
+        on_exit: impl FnOnce(i32, i32) + Send + 'static,
     ) -> io::Result<Child> {
         let (prog, args) = argv
             .split_first()
@@ -53,7 +53,7 @@ impl Child {
             .name("child-wait".into())
             .spawn(move || {
                 let code = child.wait().map(exit_code).unwrap_or(1);
-                on_exit(code);
+                on_exit(pid, code);
             })?;
         Ok(Child { pid, exited: false })
     }

@@ -21,7 +21,12 @@ pub enum Wake {
     /// A watch fired, on this node name (or path).
     Watch(String, WatchEvent),
     Signal(i32),
-    ChildExit(i32),
+    /// A guarded command exited: its pid (an earlier command's exit can still be on its way
+    /// when the next one runs) and its exit code.
+    ChildExit {
+        pid: i32,
+        code: i32,
+    },
     Timer(u64),
 }
 

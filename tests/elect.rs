@@ -834,3 +834,41 @@ fn another_clients_id_is_escaped_for_the_terminal() {
     }
     s.close();
 }
+
+/// A leader command stopped by a loss exits late, after its term: its exit must not end the
+/// next term's command. Alone in the election, the node leads again at once (no wait that
+/// would have swallowed the old exit), and the new command runs on.
+#[test]
+fn a_lost_terms_late_command_exit_does_not_end_the_next_term() {
+    let path = unique_path("stale-exit");
+    let mut p = elect_on(
+        &zk(),
+        &path,
+        "solo",
+        &[
+            "--",
+            "sh",
+            "-c",
+            "echo term $ZKDEMO_FENCING_TOKEN; exec sleep 30",
+        ],
+    );
+    let first = p
+        .wait_text("term", Duration::from_secs(20))
+        .unwrap_or_else(|| panic!("leads: {}", p.transcript()));
+    let s = session_on(&zk());
+    let kids = s.get_children(&path).unwrap();
+    assert_eq!(kids.len(), 1, "{kids:?}");
+    // Someone deletes the leader's node: leadership is lost, the command stopped.
+    s.delete(&format!("{path}/{}", kids[0]), None).unwrap();
+    let second = p
+        .wait_text("term", Duration::from_secs(20))
+        .unwrap_or_else(|| panic!("leads again: {}", p.transcript()));
+    assert_ne!(first, second, "a new term, a new token");
+    thread::sleep(Duration::from_millis(1500));
+    assert!(
+        p.wait_exit(Duration::ZERO).is_none(),
+        "the new term's command still runs: {}",
+        p.transcript()
+    );
+    s.close();
+}

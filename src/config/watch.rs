@@ -303,7 +303,7 @@ pub fn run(args: &WatchArgs, path: &str, cfg: &SessionConfig, out: Output) -> ex
                     );
                     need_read = true;
                 }
-                Wake::ChildExit(_) | Wake::Timer(_) => {}
+                Wake::ChildExit { .. } | Wake::Timer(_) => {}
             }
         }
     }

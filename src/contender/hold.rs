@@ -124,7 +124,9 @@ pub(super) fn hold(
             },
         };
         match msg {
-            Wake::ChildExit(code) => {
+            // An earlier command's exit, late (it was stopped as an earlier hold ended).
+            Wake::ChildExit { pid, .. } if !matches!(&child, Some(c) if c.pid() == pid) => {}
+            Wake::ChildExit { code, .. } => {
                 if let Some(c) = child.as_mut() {
                     // Nothing of the command may outlive it while we still hold.
                     if let Some(what) = c.reap_group(grace) {

@@ -264,8 +264,8 @@ impl Contender {
         ]
         .map(|(k, v)| (k.to_owned(), v));
         let exit_tx = self.tx.untagged();
-        let child = Child::spawn(cmd.argv, &env, move |code| {
-            let _ = exit_tx.send(Wake::ChildExit(code));
+        let child = Child::spawn(cmd.argv, &env, move |pid, code| {
+            let _ = exit_tx.send(Wake::ChildExit { pid, code });
         })?;
         let Some(g) = self.ground() else {
             return Ok(Ended::Lost("no session".into()));

@@ -326,7 +326,7 @@ fn watch(ctx: &Ctx, cfg: &SessionConfig) -> exit::Result<i32> {
                     status = Some(format!("session lost ({reason}); reconnecting"));
                     session = None;
                 }
-                Wake::ChildExit(_) | Wake::Timer(_) => {}
+                Wake::ChildExit { .. } | Wake::Timer(_) => {}
             }
             // Let a burst of changes settle into one redraw, briefly (the 1 s promise).
             wait = Some(Duration::from_millis(20));

@@ -60,7 +60,7 @@ pub(super) fn next_wake(rx: &Inbox, deadline: Option<Instant>) -> Option<Waited>
             }
             Wake::Session(SessionEvent::Lost { reason }) => return Some(Waited::Lost(reason)),
             Wake::Signal(sig) => return Some(Waited::Signal(sig)),
-            Wake::ChildExit(_) | Wake::Timer(_) => {}
+            Wake::ChildExit { .. } | Wake::Timer(_) => {}
         }
     }
 }
