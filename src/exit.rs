@@ -136,6 +136,7 @@ fn format_flag(f: crate::queue::name::Format) -> &'static str {
     use crate::queue::name::Format as F;
     match f {
         F::Kazoo | F::KazooRead => "kazoo's recipes: --format kazoo",
+        F::KazooLease => "kazoo's Semaphore: --max-leases N (the limit is the node's data)",
         F::Curator | F::GoZookeeper => {
             "Curator's InterProcessMutex (or go-zookeeper's Lock): `lock --format curator`; \
              a Curator LeaderSelector: `elect --format curator-selector`"

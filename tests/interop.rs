@@ -605,6 +605,27 @@ fn a_full_semaphore_gives_up_with_the_conflict_code_and_hands_over_a_fencing_tok
     ]);
     let (st, p) = run(c, Duration::from_secs(20));
     assert_eq!(st.code(), Some(75), "{}", p.transcript());
+    // A waiter says whose leases it waits for.
+    let waiter = zk_lock(
+        &zk,
+        &path,
+        "z",
+        &["--max-leases", "1", "--count", "1", "--hold", "0s"],
+    );
+    let queued = waiter
+        .wait_event("queued", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("the waiter says it waits: {}", waiter.transcript()));
+    assert_eq!(queued["position"], 2, "{queued}");
+    assert_eq!(queued["waiting_on_id"], "k", "{queued}");
+    drop(waiter);
+    // A plain lock would count as one more lease there: refused, nothing written.
+    let before = children(&zk, &path);
+    let mut c = zkdemo();
+    c.args(["--zk", &zk, "lock", "--path", &path, "-n", "--", "true"]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(2), "{}", p.transcript());
+    assert!(p.stderr().contains("--max-leases"), "{}", p.stderr());
+    assert_eq!(children(&zk, &path), before);
     drop(holder);
     let mut c = zkdemo();
     c.args([

@@ -28,7 +28,7 @@ pub use hold::Ended;
 use crate::child::Child;
 use crate::inbox::{self, Inbox, Wake, Waker};
 use crate::output::Event;
-use crate::queue::{self, name::Name, OwnNode, Position, Queue, Recipe, Waited};
+use crate::queue::{self, name::Name, Leasing, OwnNode, Position, Queue, Recipe, Waited};
 use crate::session::{self, Health, Session, SessionConfig};
 use hold::Ground;
 
@@ -212,8 +212,16 @@ impl Contender {
             // A semaphore's first in line takes a lease, which is our node from then on.
             let waited = match waited {
                 Ok(Waited::First(pos)) if queue.leases().is_some() => queue
-                    .take_lease(s, rx, tx, deadline)
-                    .map(|w| w.unwrap_or(Waited::First(pos))),
+                    .take_lease(s, rx, tx, deadline, |pos| {
+                        on(Progress::Waiting(&Waiting { pos, s, queue }))
+                    })
+                    .and_then(|leasing| match leasing {
+                        Leasing::Leased(path, czxid) => {
+                            queue.adopt_lease(s, &path, czxid)?;
+                            Ok(Waited::First(pos))
+                        }
+                        Leasing::Waited(w) => Ok(w),
+                    }),
                 w => w,
             };
             match waited {

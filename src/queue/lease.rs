@@ -15,8 +15,9 @@
 
 use std::time::Instant;
 
+use super::name::{Format, Name};
 use super::wake::{drain, next_wake, Waited};
-use super::{Error, OwnNode, Queue, Recipe, Result};
+use super::{Error, OwnNode, Position, Queue, Recipe, Result};
 use crate::inbox::{Inbox, Wake, Waker};
 use crate::session::{self, NodeKind, Session};
 
@@ -89,26 +90,27 @@ impl Queue {
     }
 
     /// We are first in the lock's queue: take a lease, waiting for one to be free (until the
-    /// deadline, a signal or a loss, as `wait_first`). Once it is ours, leave the lock's queue
-    /// (the next contender may try), and the lease is our node.
+    /// deadline, a signal or a loss, as `wait_first`; `on_wait` is told who holds the leases
+    /// each time all are taken). `Leased` with the lease's path and creation zxid: then
+    /// `adopt_lease` makes it our node.
     pub fn take_lease(
-        &mut self,
+        &self,
         s: &Session,
         rx: &Inbox,
         tx: &Waker,
         deadline: Option<Instant>,
-    ) -> Result<Option<Waited>> {
+        mut on_wait: impl FnMut(&Position),
+    ) -> Result<Leasing> {
         let max = self.leases.expect("a semaphore") as usize;
         let lease = self.lease_path();
         loop {
             // A create whose answer was lost may have made it (kazoo checks the same).
             let ours = s.exists(&lease)?.filter(|st| st.owner() == Some(s.id()));
             if let Some(st) = ours {
-                self.adopt_lease(s, &lease, st.czxid)?;
-                return Ok(None);
+                return Ok(Leasing::Leased(lease, st.czxid));
             }
             let waker = tx.clone();
-            let taken = s.watch_children(&self.path, move |ev| {
+            let mut taken = s.watch_children(&self.path, move |ev| {
                 let _ = waker.send(Wake::Watch("leases".into(), ev));
             })?;
             if taken.len() < max {
@@ -117,15 +119,18 @@ impl Queue {
                     Err(e) => return Err(e.into()),
                 }
             }
-            log::info!("{}: all {max} leases are taken; waiting for one", self.path);
+            if !taken.is_empty() {
+                taken.sort();
+                on_wait(&holders(taken));
+            }
             if let Some(done) = next_wake(rx, deadline).or_else(|| drain(rx)) {
-                return Ok(Some(done));
+                return Ok(Leasing::Waited(done));
             }
         }
     }
 
     /// The lease is ours: leave the lock's queue, and hold the lease from now on.
-    fn adopt_lease(&mut self, s: &Session, lease: &str, czxid: i64) -> Result<()> {
+    pub fn adopt_lease(&mut self, s: &Session, lease: &str, czxid: i64) -> Result<()> {
         self.leave(s)?;
         let name = lease.rsplit('/').next().unwrap_or(lease).to_owned();
         self.mine = Some(OwnNode {
@@ -136,5 +141,33 @@ impl Queue {
             session_id: s.id(),
         });
         Ok(())
+    }
+}
+
+/// How taking a lease ended.
+pub enum Leasing {
+    /// This lease (path, creation zxid) is ours.
+    Leased(String, i64),
+    /// The wait ended otherwise (deadline, signal, loss).
+    Waited(Waited),
+}
+
+/// All leases taken: we come after their holders (position = their number + 1), waiting for
+/// any of them.
+fn holders(taken: Vec<String>) -> Position {
+    let contenders: Vec<Name> = taken
+        .into_iter()
+        .map(|name| Name {
+            prefix: name.clone(),
+            name,
+            seq: 0,
+            format: Format::KazooLease,
+        })
+        .collect();
+    Position {
+        index: contenders.len(),
+        blocker: contenders.first().cloned(),
+        head: contenders[0].clone(),
+        contenders,
     }
 }

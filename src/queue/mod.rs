@@ -22,6 +22,7 @@ pub mod name;
 pub mod recipe;
 mod wake;
 
+pub use lease::Leasing;
 pub use wake::Waited;
 use wake::{drain, next_wake};
 
@@ -67,7 +68,8 @@ impl std::fmt::Display for Error {
             ),
             Error::LeaseLimit(stored) => write!(
                 f,
-                "the semaphore allows {stored} leases (the limit its users stored on the node)"
+                "the semaphore allows {stored} lease{} (the limit its users stored on the node)",
+                if *stored == 1 { "" } else { "s" }
             ),
             Error::Foreign(found) => {
                 let found: Vec<&str> = found.iter().map(|f| f.as_str()).collect();
@@ -215,7 +217,12 @@ impl Queue {
     /// The data (id) of a contender, as stored (another client may store anything: escape
     /// it before showing it); empty when unreadable.
     pub fn id_of(&self, s: &Session, n: &Name) -> Vec<u8> {
-        s.get_data(&format!("{}/{}", self.dir, n.name))
+        // A semaphore's leases are under its path; the contenders for them under `dir`.
+        let dir = match n.format {
+            Format::KazooLease => &self.path,
+            _ => &self.dir,
+        };
+        s.get_data(&format!("{dir}/{}", n.name))
             .map(|(d, _)| d)
             .unwrap_or_default()
     }

@@ -33,6 +33,9 @@ pub enum Format {
     CuratorRead,
     /// Curator `InterProcessReadWriteLock`, write side: `_c_<uuid>-__WRIT__`.
     CuratorWrite,
+    /// kazoo `Semaphore`'s lease: `<32 hex>`, not sequential (never returned by `parse`: see
+    /// `is_kazoo_lease`).
+    KazooLease,
     /// A sequential node of no known recipe (`name0000000007`).
     Other,
 }
@@ -47,6 +50,7 @@ impl Format {
             Format::GoZookeeper => "go-zookeeper",
             Format::CuratorRead => "curator-read",
             Format::CuratorWrite => "curator-write",
+            Format::KazooLease => "kazoo-lease",
             Format::Other => "other",
         }
     }
@@ -56,7 +60,7 @@ impl Format {
     /// mixes the two families has two holders at once.
     pub fn family(self) -> &'static str {
         match self {
-            Format::Kazoo | Format::KazooRead => "kazoo",
+            Format::Kazoo | Format::KazooRead | Format::KazooLease => "kazoo",
             Format::Curator
             | Format::CuratorLatch
             | Format::GoZookeeper
@@ -81,6 +85,14 @@ pub struct Name {
     pub prefix: String,
     pub seq: i32,
     pub format: Format,
+}
+
+/// Is this child a kazoo Semaphore's lease (`uuid4().hex`: 32 lowercase hex digits)?
+pub fn is_kazoo_lease(name: &str) -> bool {
+    name.len() == 32
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Parse a child name; None when it does not end in a sequence number.

@@ -65,7 +65,7 @@ impl Recipe {
             Format::CuratorLatch => Recipe::CuratorLatch,
             Format::CuratorWrite => Recipe::CuratorWrite,
             Format::CuratorRead => Recipe::CuratorRead,
-            Format::Other => return None,
+            Format::KazooLease | Format::Other => return None,
         })
     }
 
@@ -184,12 +184,16 @@ impl Recipe {
     }
 
     /// Refuse a directory whose contenders would not see ours (or we theirs): the nodes of
-    /// another recipe, or of several. The foreign formats found, if any.
+    /// another recipe, or of several, or a kazoo semaphore's leases (each of our nodes would
+    /// count as a lease there). The foreign formats found, if any.
     pub fn check_directory(self, children: &[String]) -> Result<(), Vec<Format>> {
         let mut foreign: Vec<Format> = children
             .iter()
-            .filter_map(|c| name::parse(c))
-            .map(|n| n.format)
+            .filter_map(|c| {
+                name::parse(c)
+                    .map(|n| n.format)
+                    .or_else(|| name::is_kazoo_lease(c).then_some(Format::KazooLease))
+            })
             .filter(|&f| f != Format::Other && !self.speaks(f))
             .collect();
         foreign.sort_by_key(|f| f.as_str());
@@ -311,6 +315,11 @@ mod tests {
         assert!(Recipe::Kazoo.check_directory(&mixed).is_err());
         assert!(Recipe::CuratorMutex.check_directory(&mixed).is_err());
         // Readers and writers of one family share a directory; unknown children are no family.
+        let leases = strings(&["0123456789abcdef0123456789abcdef"]);
+        assert_eq!(
+            Recipe::Kazoo.check_directory(&leases),
+            Err(vec![Format::KazooLease])
+        );
         let rw = strings(&["a__rlock__0000000001", "b__lock__0000000002", "x"]);
         assert_eq!(Recipe::Kazoo.check_directory(&rw), Ok(()));
         assert_eq!(Recipe::of_children(&curator), Recipe::CuratorMutex);
