@@ -1,0 +1,7 @@
+//! `zkdemo timeline` and `zkdemo demo --timeline`: what happened, as a picture.
+//!
+//! `model` turns JSON event lines into lanes, spans and marks (pure).
+
+pub mod model;
+#[cfg(test)]
+mod tests;
