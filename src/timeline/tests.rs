@@ -1,5 +1,6 @@
-//! The model from event lines.
+//! The model from event lines, and what the drawing says about where things are.
 
+use super::draw::{render, HOLD};
 use super::model::*;
 
 /// `event` name, participant and more fields, as `zkdemo --json demo` writes them.
@@ -262,4 +263,30 @@ fn times_count_from_the_earliest_event_whatever_the_order_of_the_logs() {
     let holds = t.spans(SpanKind::Hold);
     assert!(close(holds[0].1.from, 0.0) && holds[0].0 == 1);
     assert!(close(holds[1].1.from, 0.9) && holds[1].0 == 0);
+}
+
+#[test]
+fn the_picture_has_a_lane_per_participant_and_its_holds_in_the_hold_colour() {
+    let t = timeline(&[
+        ev(0, "acquired", "worker 1", ""),
+        ev(700, "released", "worker 1", ""),
+        ev(710, "acquired", "worker 2", ""),
+        ev(1400, "released", "worker 2", ""),
+    ]);
+    let (svg, g) = render(&t).expect("drawn");
+    assert!(svg.starts_with("<svg") && svg.contains("worker 2"), "{svg}");
+    let hold = format!("#{:02X}{:02X}{:02X}", HOLD.0, HOLD.1, HOLD.2);
+    assert_eq!(
+        svg.matches(hold.as_str()).count(),
+        3,
+        "two holds and the legend"
+    );
+    assert_eq!(g.lanes.len(), 2);
+    assert_eq!(g.lanes[0].name, "worker 1");
+    for l in &g.lanes {
+        assert!(l.top < l.bar_top && l.bar_top < l.bar_bottom && l.bar_bottom < l.bottom);
+    }
+    assert!(g.lanes[0].bottom <= g.lanes[1].top, "lane 0 on top");
+    assert_eq!(g.x_at(0.0), g.x0);
+    assert!(g.x_at(0.7) < g.x_at(0.71) + 1 && g.x_at(1.4) < g.x1);
 }
