@@ -611,7 +611,7 @@ _zkdemo() {
             return 0
             ;;
         zkdemo__subcmd__demo)
-            opts="-z -v -q -h --scenario --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
+            opts="-z -v -q -h --scenario --timeline --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -619,6 +619,10 @@ _zkdemo() {
             case "${prev}" in
                 --scenario)
                     COMPREPLY=($(compgen -W "lock elect config all" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --zk)

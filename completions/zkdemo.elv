@@ -252,6 +252,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
         }
         &'zkdemo;demo'= {
             cand --scenario 'Which scenario to play'
+            cand --timeline 'Also draw what happened as an SVG timeline in this file (as `zkdemo timeline` draws a saved `--json` log)'
             cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
             cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
             cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'

@@ -209,6 +209,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l scenario -d 'Whic
 elect\t'Three nodes elect a leader; leaders are stopped and others take over'
 config\t'Three watchers receive three updates from an updater'
 all\t'All three, one after the other'"
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l timeline -d 'Also draw what happened as an SVG timeline in this file (as `zkdemo timeline` draws a saved `--json` log)' -r -F
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
