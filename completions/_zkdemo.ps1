@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Play the original scripts'' scenarios (lock, election, config) with real participants, in one command')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure lock handoff, failover, config propagation and process cost against the raw round trip')
+            [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw what happened as an SVG timeline, from saved `zkdemo --json` events')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): zkdemo''s, or a subcommand''s')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -270,6 +271,7 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
         }
         'zkdemo;demo' {
             [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'Which scenario to play')
+            [CompletionResult]::new('--timeline', '--timeline', [CompletionResultType]::ParameterName, 'Also draw what happened as an SVG timeline in this file (as `zkdemo timeline` draws a saved `--json` log)')
             [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
             [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
             [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
@@ -301,6 +303,24 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
             [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (--help says which is which)')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Start a local standalone ZooKeeper for the run (ignores --zk)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors (and JSON events when --json is given)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'zkdemo;timeline' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where to write the SVG; `-` writes it to stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Where to write the SVG; `-` writes it to stdout')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
+            [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a first session before giving up with exit code 69')
+            [CompletionResult]::new('--auth', '--auth', [CompletionResultType]::ParameterName, 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)')
+            [CompletionResult]::new('--acl', '--acl', [CompletionResultType]::ParameterName, 'The ACL of the nodes zkdemo creates (--help says which is which)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print every event as one JSON object per line (with "event" and "ts")')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)')
@@ -350,6 +370,7 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Play the original scripts'' scenarios (lock, election, config) with real participants, in one command')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure lock handoff, failover, config propagation and process cost against the raw round trip')
+            [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'Draw what happened as an SVG timeline, from saved `zkdemo --json` events')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): zkdemo''s, or a subcommand''s')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -390,6 +411,9 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             break
         }
         'zkdemo;help;bench' {
+            break
+        }
+        'zkdemo;help;timeline' {
             break
         }
         'zkdemo;help;man' {

@@ -46,6 +46,9 @@ _zkdemo() {
             zkdemo,server)
                 cmd="zkdemo__subcmd__server"
                 ;;
+            zkdemo,timeline)
+                cmd="zkdemo__subcmd__timeline"
+                ;;
             zkdemo__subcmd__config,get)
                 cmd="zkdemo__subcmd__config__subcmd__get"
                 ;;
@@ -106,6 +109,9 @@ _zkdemo() {
             zkdemo__subcmd__help,server)
                 cmd="zkdemo__subcmd__help__subcmd__server"
                 ;;
+            zkdemo__subcmd__help,timeline)
+                cmd="zkdemo__subcmd__help__subcmd__timeline"
+                ;;
             zkdemo__subcmd__help__subcmd__config,get)
                 cmd="zkdemo__subcmd__help__subcmd__config__subcmd__get"
                 ;;
@@ -125,7 +131,7 @@ _zkdemo() {
 
     case "${cmd}" in
         zkdemo)
-            opts="-z -v -q -h -V --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help --version lock elect config inspect server demo bench man completions help"
+            opts="-z -v -q -h -V --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help --version lock elect config inspect server demo bench timeline man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -605,7 +611,7 @@ _zkdemo() {
             return 0
             ;;
         zkdemo__subcmd__demo)
-            opts="-z -v -q -h --scenario --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
+            opts="-z -v -q -h --scenario --timeline --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -613,6 +619,10 @@ _zkdemo() {
             case "${prev}" in
                 --scenario)
                     COMPREPLY=($(compgen -W "lock elect config all" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --zk)
@@ -709,7 +719,7 @@ _zkdemo() {
             return 0
             ;;
         zkdemo__subcmd__help)
-            opts="lock elect config inspect server demo bench man completions help"
+            opts="lock elect config inspect server demo bench timeline man completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +928,20 @@ _zkdemo() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zkdemo__subcmd__help__subcmd__timeline)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zkdemo__subcmd__inspect)
             opts="-R -w -z -v -q -h --tree --watch --role --servers --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1107,6 +1131,52 @@ _zkdemo() {
                     return 0
                     ;;
                 --tick-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --zk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -z)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --acl)
+                    COMPREPLY=($(compgen -W "creator private open" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zkdemo__subcmd__timeline)
+            opts="-o -z -v -q -h --output --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

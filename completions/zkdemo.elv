@@ -40,6 +40,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand server 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'
             cand demo 'Play the original scripts'' scenarios (lock, election, config) with real participants, in one command'
             cand bench 'Measure lock handoff, failover, config propagation and process cost against the raw round trip'
+            cand timeline 'Draw what happened as an SVG timeline, from saved `zkdemo --json` events'
             cand man 'Print a man page (roff): zkdemo''s, or a subcommand''s'
             cand completions 'Print the completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -251,6 +252,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
         }
         &'zkdemo;demo'= {
             cand --scenario 'Which scenario to play'
+            cand --timeline 'Also draw what happened as an SVG timeline in this file (as `zkdemo timeline` draws a saved `--json` log)'
             cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
             cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
             cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
@@ -281,6 +283,23 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
             cand --acl 'The ACL of the nodes zkdemo creates (--help says which is which)'
             cand --local 'Start a local standalone ZooKeeper for the run (ignores --zk)'
+            cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
+            cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+            cand -q 'Print only errors (and JSON events when --json is given)'
+            cand --quiet 'Print only errors (and JSON events when --json is given)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'zkdemo;timeline'= {
+            cand -o 'Where to write the SVG; `-` writes it to stdout'
+            cand --output 'Where to write the SVG; `-` writes it to stdout'
+            cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
+            cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
+            cand --connect-timeout 'How long to wait for a first session before giving up with exit code 69'
+            cand --auth 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)'
+            cand --acl 'The ACL of the nodes zkdemo creates (--help says which is which)'
             cand --json 'Print every event as one JSON object per line (with "event" and "ts")'
             cand -v 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
             cand --verbose 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
@@ -327,6 +346,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand server 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'
             cand demo 'Play the original scripts'' scenarios (lock, election, config) with real participants, in one command'
             cand bench 'Measure lock handoff, failover, config propagation and process cost against the raw round trip'
+            cand timeline 'Draw what happened as an SVG timeline, from saved `zkdemo --json` events'
             cand man 'Print a man page (roff): zkdemo''s, or a subcommand''s'
             cand completions 'Print the completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -356,6 +376,8 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
         &'zkdemo;help;demo'= {
         }
         &'zkdemo;help;bench'= {
+        }
+        &'zkdemo;help;timeline'= {
         }
         &'zkdemo;help;man'= {
         }

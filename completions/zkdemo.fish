@@ -43,6 +43,7 @@ complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "inspect" -d 'Show loc
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "server" -d 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "demo" -d 'Play the original scripts\' scenarios (lock, election, config) with real participants, in one command'
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "bench" -d 'Measure lock handoff, failover, config propagation and process cost against the raw round trip'
+complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "timeline" -d 'Draw what happened as an SVG timeline, from saved `zkdemo --json` events'
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "man" -d 'Print a man page (roff): zkdemo\'s, or a subcommand\'s'
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -208,6 +209,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l scenario -d 'Whic
 elect\t'Three nodes elect a leader; leaders are stopped and others take over'
 config\t'Three watchers receive three updates from an updater'
 all\t'All three, one after the other'"
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l timeline -d 'Also draw what happened as an SVG timeline in this file (as `zkdemo timeline` draws a saved `--json` log)' -r -F
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
@@ -239,6 +241,18 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l json -d 'Print e
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -s v -l verbose -d 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -s q -l quiet -d 'Print only errors (and JSON events when --json is given)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -s o -l output -d 'Where to write the SVG; `-` writes it to stdout' -r -F
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
+open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -s v -l verbose -d 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -s q -l quiet -d 'Print only errors (and JSON events when --json is given)'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
@@ -261,16 +275,17 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -l json -d 'P
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -s v -l verbose -d 'More log output on stderr (-v: debug, -vv: trace, including the zookeeper crate)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -s q -l quiet -d 'Print only errors (and JSON events when --json is given)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench man completions help" -f -a "lock" -d 'Take a distributed lock, one holder at a time, in queue order (kazoo-compatible)'
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench man completions help" -f -a "elect" -d 'Compete for leadership (kazoo-compatible), or observe who leads'
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench man completions help" -f -a "config" -d 'Watch, set, get and unset a live configuration (a znode of key=value lines)'
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench man completions help" -f -a "inspect" -d 'Show locks, elections and configs as they are: once, as a tree, or live'
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench man completions help" -f -a "server" -d 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench man completions help" -f -a "demo" -d 'Play the original scripts\' scenarios (lock, election, config) with real participants, in one command'
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench man completions help" -f -a "bench" -d 'Measure lock handoff, failover, config propagation and process cost against the raw round trip'
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench man completions help" -f -a "man" -d 'Print a man page (roff): zkdemo\'s, or a subcommand\'s'
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench man completions help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench timeline man completions help" -f -a "lock" -d 'Take a distributed lock, one holder at a time, in queue order (kazoo-compatible)'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench timeline man completions help" -f -a "elect" -d 'Compete for leadership (kazoo-compatible), or observe who leads'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench timeline man completions help" -f -a "config" -d 'Watch, set, get and unset a live configuration (a znode of key=value lines)'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench timeline man completions help" -f -a "inspect" -d 'Show locks, elections and configs as they are: once, as a tree, or live'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench timeline man completions help" -f -a "server" -d 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench timeline man completions help" -f -a "demo" -d 'Play the original scripts\' scenarios (lock, election, config) with real participants, in one command'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench timeline man completions help" -f -a "bench" -d 'Measure lock handoff, failover, config propagation and process cost against the raw round trip'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench timeline man completions help" -f -a "timeline" -d 'Draw what happened as an SVG timeline, from saved `zkdemo --json` events'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench timeline man completions help" -f -a "man" -d 'Print a man page (roff): zkdemo\'s, or a subcommand\'s'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench timeline man completions help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and not __fish_seen_subcommand_from lock elect config inspect server demo bench timeline man completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "watch" -d 'Print the config and then every change (version; keys added, changed, removed)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "set" -d 'Merge key=value pairs into the config in one write (or, with no pairs, read them from stdin)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "unset" -d 'Remove keys from the config in one write'

@@ -236,6 +236,7 @@ pub enum Command {
     Server(crate::server::ServerArgs),
     Demo(crate::demo::DemoArgs),
     Bench(crate::bench::BenchArgs),
+    Timeline(crate::timeline::TimelineArgs),
     Man(crate::manual::ManArgs),
     Completions(crate::manual::CompletionsArgs),
 }

@@ -1,7 +1,7 @@
 //! zkdemo: ZooKeeper coordination from the command line.
 //!
 //! Data flows one way: `cli` (clap, once: a `Context`) → a command module (`lock`, `elect`,
-//! `config`, `inspect`, `server`, `demo`, `bench`) → the recipes (`contender`, `queue`,
+//! `config`, `inspect`, `server`, `demo`, `bench`, `timeline`) → the recipes (`contender`, `queue`,
 //! `watch`) → `session` → the `zookeeper` crate. Only `session` touches the crate; the session
 //! and the recipes never see clap or exit codes (`tests/layers.rs`). README, "Architecture".
 
@@ -25,4 +25,5 @@ pub mod server;
 pub mod session;
 pub mod signals;
 pub mod text;
+pub mod timeline;
 pub mod watch;

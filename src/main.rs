@@ -3,7 +3,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 use zkdemo::cli::{Cli, Command, Context};
 use zkdemo::output::Event;
-use zkdemo::{bench, config, demo, elect, exit, inspect, lock, manual, server, signals};
+use zkdemo::{bench, config, demo, elect, exit, inspect, lock, manual, server, signals, timeline};
 
 fn main() {
     let matches = Cli::command().get_matches();
@@ -36,6 +36,7 @@ fn main() {
         Command::Server(args) => server::run(args, &ctx),
         Command::Bench(args) => bench::run(args, &ctx),
         Command::Demo(args) => demo::run(args, &ctx),
+        Command::Timeline(args) => timeline::run(args, &ctx),
         Command::Man(args) => manual::run_man(args),
         Command::Completions(args) => manual::run_completions(args),
     };

@@ -45,6 +45,8 @@ pub(super) struct Hub {
     pub(super) procs: Vec<Participant>,
     /// Every participant event, in the order read.
     pub(super) log: Vec<Value>,
+    /// Every event shown, the demo's own too, as `--json` prints them (for `--timeline`).
+    pub(super) story: Vec<Value>,
 }
 
 impl Hub {
@@ -54,7 +56,7 @@ impl Hub {
 
     /// A demo event (participant "demo").
     pub(super) fn say(
-        &self,
+        &mut self,
         event: &str,
         state: &str,
         text: &str,
@@ -74,24 +76,25 @@ impl Hub {
                 }
             }
         }
+        let m = Value::Object(m);
         if self.out.json {
-            print_line(&Value::Object(m).to_string());
+            print_line(&m.to_string());
         } else {
             // A participant that ended as planned is not worth a line for people.
             let routine = event == "exited" && state == "ok";
-            if self.out.quiet || routine {
-                return;
+            if !self.out.quiet && !routine {
+                let line = if event == "scenario" && state == "start" {
+                    self.paint("1", &format!("\n== {text} =="))
+                } else {
+                    format!("{} {text}", self.paint("1", &pad("[demo]")))
+                };
+                print_line(&line);
             }
-            let line = if event == "scenario" && state == "start" {
-                self.paint("1", &format!("\n== {text} =="))
-            } else {
-                format!("{} {text}", self.paint("1", &pad("[demo]")))
-            };
-            print_line(&line);
         }
+        self.story.push(m);
     }
 
-    pub(super) fn step(&self, text: &str) {
+    pub(super) fn step(&mut self, text: &str) {
         self.say("step", "info", text, |e| e.with("text", text));
     }
 
@@ -139,6 +142,7 @@ impl Hub {
             }
         }
         self.log.push(ev.clone());
+        self.story.push(ev.clone());
         Some(ev)
     }
 }

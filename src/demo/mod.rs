@@ -24,7 +24,9 @@ mod lock;
 mod participants;
 mod present;
 
+use std::fs::File;
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -35,6 +37,7 @@ use crate::exit::{self, Error};
 use crate::server::{self, LocalError};
 use crate::session::{self, ConnectString, NodeKind, Session};
 use crate::signals;
+use crate::timeline;
 use checks::Checks;
 use hub::{Hub, Incoming, Stop};
 
@@ -51,6 +54,9 @@ Examples:
 
   # The whole event stream, one JSON object per line, each with its \"participant\"
   zkdemo --json demo | jq -c 'select(.participant == \"node 1\")'
+
+  # And a picture of it: a lane per participant, a bar per hold and leadership term
+  zkdemo demo --timeline demo.svg
 
 Exit codes: 0 when every scenario played and every check held (one lock holder at a time,
 one leader at a time, every watcher saw every update); 1 when a check failed or a
@@ -89,6 +95,11 @@ pub struct DemoArgs {
     /// Which scenario to play.
     #[arg(long, value_enum, default_value_t = Scenario::All)]
     pub scenario: Scenario,
+
+    /// Also draw what happened as an SVG timeline in this file (as `zkdemo timeline` draws a
+    /// saved `--json` log).
+    #[arg(long, value_name = "FILE.svg")]
+    pub timeline: Option<PathBuf>,
 }
 
 /// tickTime of the server the demo starts: sessions of 0.5–5 s.
@@ -99,6 +110,20 @@ const STEP: Duration = Duration::from_secs(10);
 pub fn run(args: &DemoArgs, ctx: &Context) -> exit::Result<i32> {
     let out = ctx.out;
     let started = Instant::now();
+    // The picture's file first: a path that cannot be written fails before anything is started.
+    let mut picture = match &args.timeline {
+        Some(p) if p == Path::new("-") => {
+            return Err(Error::usage(
+                "--timeline needs a file: stdout carries the demo's own lines",
+            ))
+        }
+        Some(p) => Some(Picture {
+            file: timeline::create(p)?,
+            path: p,
+            drawn: false,
+        }),
+        None => None,
+    };
     let (tx, rx) = mpsc::channel();
     let sig_tx = tx.clone();
     let _sub = signals::subscribe(move |sig| {
@@ -116,6 +141,7 @@ pub fn run(args: &DemoArgs, ctx: &Context) -> exit::Result<i32> {
         rx,
         procs: Vec::new(),
         log: Vec::new(),
+        story: Vec::new(),
     };
 
     // The server: the user's, or our own.
@@ -229,9 +255,9 @@ pub fn run(args: &DemoArgs, ctx: &Context) -> exit::Result<i32> {
         hub.say("server", "stopped", "local ZooKeeper stopped", |e| e);
     }
 
-    let code = match played {
-        Err(Stop::Signal(sig)) => return Ok(signals::exit_code(sig)),
-        Err(Stop::Failed(why)) => return Err(Error::failure(format!("demo failed: {why}"))),
+    let result = match played {
+        Err(Stop::Signal(sig)) => Ok(signals::exit_code(sig)),
+        Err(Stop::Failed(why)) => Err(Error::failure(format!("demo failed: {why}"))),
         Ok(()) => {
             let checks = Checks::of(&hub.log, scenarios);
             let ok = checks.ok && gone;
@@ -253,14 +279,45 @@ pub fn run(args: &DemoArgs, ctx: &Context) -> exit::Result<i32> {
                 }
                 e
             });
-            if ok {
-                exit::OK
-            } else {
-                exit::FAILURE
-            }
+            Ok(if ok { exit::OK } else { exit::FAILURE })
         }
     };
-    Ok(code)
+    // The picture of whatever happened, a failed or interrupted run's too.
+    let drawn = match &mut picture {
+        Some(p) => p.draw(&hub),
+        None => Ok(()),
+    };
+    result.and_then(|code| drawn.map(|()| code))
+}
+
+/// The file `--timeline` draws in, made at the start; removed when the demo ends before
+/// anything is drawn (no server, say).
+struct Picture<'a> {
+    path: &'a Path,
+    file: File,
+    drawn: bool,
+}
+
+impl Picture<'_> {
+    /// Every event shown, drawn as `zkdemo timeline` draws a saved `--json` log.
+    fn draw(&mut self, hub: &Hub) -> exit::Result<()> {
+        let (t, svg) = timeline::picture(&timeline::records_of(&hub.story))?;
+        timeline::write(&mut self.file, &svg, &self.path.display().to_string())?;
+        self.drawn = true;
+        if !hub.out.json && !hub.out.quiet {
+            let prefix = hub.paint("1", &present::pad("[demo]"));
+            present::print_line(&format!("{prefix} {}", timeline::summary(&t, self.path)));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Picture<'_> {
+    fn drop(&mut self) {
+        if !self.drawn {
+            let _ = std::fs::remove_file(self.path);
+        }
+    }
 }
 
 /// The znodes of one run.
