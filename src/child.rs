@@ -145,33 +145,37 @@ fn become_subreaper() {
 /// Our living child processes other than the command `leader` (which its waiter thread reaps):
 /// descendants re-parented to us. Dead ones are reaped here, so that a zombie never reads as
 /// alive.
+#[cfg(target_os = "linux")]
 fn orphans(leader: i32) -> Vec<i32> {
     let mut out = Vec::new();
-    #[cfg(target_os = "linux")]
-    {
-        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-            return out;
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return out;
+    };
+    for t in tasks.flatten() {
+        let Ok(text) = std::fs::read_to_string(t.path().join("children")) else {
+            continue;
         };
-        for t in tasks.flatten() {
-            let Ok(text) = std::fs::read_to_string(t.path().join("children")) else {
+        for pid in text
+            .split_whitespace()
+            .filter_map(|p| p.parse::<i32>().ok())
+        {
+            if pid == leader || out.contains(&pid) {
                 continue;
-            };
-            for pid in text
-                .split_whitespace()
-                .filter_map(|p| p.parse::<i32>().ok())
-            {
-                if pid == leader || out.contains(&pid) {
-                    continue;
-                }
-                let mut status = 0;
-                // SAFETY: waitpid on our own child, without blocking.
-                let reaped = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-                if reaped == 0 {
-                    out.push(pid);
-                }
+            }
+            let mut status = 0;
+            // SAFETY: waitpid on our own child, without blocking.
+            let reaped = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+            if reaped == 0 {
+                out.push(pid);
             }
         }
     }
-    let _ = leader;
     out
+}
+
+/// Elsewhere zkdemo is no subreaper: a descendant that left the group is re-parented to init
+/// (launchd), which reaps it, and is not followed.
+#[cfg(not(target_os = "linux"))]
+fn orphans(_leader: i32) -> Vec<i32> {
+    Vec::new()
 }

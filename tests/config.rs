@@ -261,9 +261,10 @@ fn interactive_updater_on_a_terminal_ends_its_line_at_ctrl_d() {
     let (mut master, mut tty) = (0, 0);
     // SAFETY: openpty fills two descriptors we then own; no name, default settings.
     unsafe {
-        use std::ptr::{null, null_mut};
+        // null_mut: Linux's libc takes *const termios and winsize, macOS's *mut.
+        use std::ptr::null_mut;
         assert_eq!(
-            libc::openpty(&mut master, &mut tty, null_mut(), null(), null()),
+            libc::openpty(&mut master, &mut tty, null_mut(), null_mut(), null_mut()),
             0
         );
         // Not to be inherited by the children of tests running alongside.

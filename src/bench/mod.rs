@@ -230,7 +230,7 @@ impl Progress {
 
     /// `what: i/n`, shown every `n/20` steps (the terminal is slower than the bench).
     pub fn step(&self, what: &str, i: usize, n: usize) {
-        if self.on && (i.is_multiple_of((n / 20).max(1)) || i == n) {
+        if self.on && (i % (n / 20).max(1) == 0 || i == n) {
             self.show(&format!("{what}: {i}/{n}"));
         }
     }

@@ -118,7 +118,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub fn fmt_duration(d: Duration) -> String {
     if d < Duration::from_secs(1) {
         format!("{}ms", d.as_millis())
-    } else if d.as_millis().is_multiple_of(1000) {
+    } else if d.as_millis() % 1000 == 0 {
         format!("{}s", d.as_secs())
     } else {
         format!("{:.1}s", d.as_secs_f64())
