@@ -643,6 +643,11 @@ fn a_full_semaphore_gives_up_with_the_conflict_code_and_hands_over_a_fencing_tok
     .args(["sh", "-c", "echo $ZKDEMO_FENCING_TOKEN $ZKDEMO_LOCK_NODE"]);
     let (st, p) = run(c, Duration::from_secs(30));
     assert!(st.success(), "{}", p.transcript());
+    assert!(
+        p.stderr().contains("holding a lease of the semaphore"),
+        "it says what it holds: {}",
+        p.stderr()
+    );
     let out = p
         .lines()
         .into_iter()

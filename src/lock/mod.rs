@@ -12,7 +12,7 @@ mod args;
 mod voice;
 
 pub use args::{LockArgs, LockFormat};
-use voice::{contender_name, Voice};
+use voice::{contender_name, Voice, Who};
 
 use crate::cli::Context;
 use crate::contender::{hold_event, Contender, Ended, Guarded, Progress, Turn};
@@ -38,11 +38,15 @@ pub fn run(args: &LockArgs, ctx: &Context) -> exit::Result<i32> {
     );
     // Command mode leaves stdout to the command: our lines go to stderr, and speak of the
     // lock, not of a worker.
-    let (out, voice) = if command.is_empty() {
+    let (out, who) = if command.is_empty() {
         let id = c.id().to_owned();
-        (ctx.out, Voice::Worker(id))
+        (ctx.out, Who::Worker(id))
     } else {
-        (ctx.out.leaving_stdout(), Voice::Command(args.path.clone()))
+        (ctx.out.leaving_stdout(), Who::Command(args.path.clone()))
+    };
+    let voice = Voice {
+        who,
+        semaphore: args.max_leases.is_some(),
     };
     let mut w = Worker {
         args,
@@ -160,14 +164,17 @@ impl Worker<'_> {
 
     fn gave_up(&self, started: Instant, holder: Option<String>) -> i32 {
         let why = match (self.args.gives_up_at_once(), holder) {
+            (true, Some(h)) if self.args.max_leases.is_some() => {
+                format!("every lease is taken (one by {h})")
+            }
             (true, Some(h)) => format!("the lock is held by {h}"),
             (true, None) => "the lock is held by someone else".to_owned(),
             (false, _) => "waited too long".to_owned(),
         };
-        let text = match &self.voice {
-            Voice::Worker(id) => format!("worker {id} gave up: {why}"),
+        let text = match &self.voice.who {
+            Who::Worker(id) => format!("worker {id} gave up: {why}"),
             // The line below says it (once).
-            Voice::Command(_) => String::new(),
+            Who::Command(_) => String::new(),
         };
         self.out.emit(
             &Event::new("gave_up")
@@ -194,7 +201,7 @@ impl Worker<'_> {
             &Event::new("released")
                 .with("id", self.c.id())
                 .with("held_ms", held.as_millis() as u64)
-                .text(self.voice.released(held)),
+                .text(self.voice.released(&self.args.path, held)),
         );
     }
 

@@ -6,49 +6,76 @@ use crate::session::fmt_duration;
 use crate::text::escape_display;
 
 /// Who the lines for people speak of: a worker (worker mode, on stdout), or the lock a command
-/// runs under (command mode, on stderr: stdout is the command's).
+/// runs under (command mode, on stderr: stdout is the command's); and of what: the lock, or a
+/// lease of a semaphore (`--max-leases`).
 #[derive(Clone)]
-pub(super) enum Voice {
+pub(super) struct Voice {
+    pub who: Who,
+    pub semaphore: bool,
+}
+
+#[derive(Clone)]
+pub(super) enum Who {
     Worker(String),
     Command(String),
 }
 
 impl Voice {
+    /// What is waited for and held: "the lock", or "a lease of the semaphore".
+    fn thing(&self) -> &'static str {
+        if self.semaphore {
+            "a lease of the semaphore"
+        } else {
+            "the lock"
+        }
+    }
+
+    /// What is given back: "the lock", or "its lease".
+    fn given_back(&self) -> &'static str {
+        if self.semaphore {
+            "its lease of"
+        } else {
+            "the lock"
+        }
+    }
+
     pub(super) fn queued(&self, position: usize, ahead: &str) -> String {
-        match self {
-            Voice::Worker(id) => {
-                format!("worker {id} waits for the lock (position {position}, behind {ahead})")
+        let thing = self.thing();
+        match &self.who {
+            Who::Worker(id) => {
+                format!("worker {id} waits for {thing} (position {position}, behind {ahead})")
             }
-            Voice::Command(path) => {
-                format!("waiting for the lock {path} (position {position}, behind {ahead})")
+            Who::Command(path) => {
+                format!("waiting for {thing} {path} (position {position}, behind {ahead})")
             }
         }
     }
 
     pub(super) fn acquired(&self, path: &str, token: i64) -> String {
-        match self {
-            Voice::Worker(id) => {
-                format!("worker {id} holds the lock {path} (fencing token {token})")
-            }
-            Voice::Command(_) => format!("holding the lock {path} (fencing token {token})"),
+        let thing = self.thing();
+        match &self.who {
+            Who::Worker(id) => format!("worker {id} holds {thing} {path} (fencing token {token})"),
+            Who::Command(_) => format!("holding {thing} {path} (fencing token {token})"),
         }
     }
 
-    pub(super) fn released(&self, held: Duration) -> String {
-        match self {
-            Voice::Worker(id) => {
-                format!("worker {id} released the lock after {}", fmt_duration(held))
+    pub(super) fn released(&self, path: &str, held: Duration) -> String {
+        let (thing, held) = (self.given_back(), fmt_duration(held));
+        match &self.who {
+            Who::Worker(id) if !self.semaphore => {
+                format!("worker {id} released {thing} after {held}")
             }
-            Voice::Command(path) => {
-                format!("released the lock {path} after {}", fmt_duration(held))
-            }
+            Who::Worker(id) => format!("worker {id} released {thing} {path} after {held}"),
+            Who::Command(_) => format!("released {thing} {path} after {held}"),
         }
     }
 
     pub(super) fn lost(&self, why: &str) -> String {
-        match self {
-            Voice::Worker(id) => format!("worker {id} LOST the lock: {why}"),
-            Voice::Command(path) => format!("LOST the lock {path}: {why}; stopping the command"),
+        let thing = self.given_back();
+        match &self.who {
+            Who::Worker(id) if self.semaphore => format!("worker {id} LOST its lease: {why}"),
+            Who::Worker(id) => format!("worker {id} LOST {thing}: {why}"),
+            Who::Command(path) => format!("LOST {thing} {path}: {why}; stopping the command"),
         }
     }
 }
