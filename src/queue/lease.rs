@@ -115,7 +115,10 @@ impl Queue {
             })?;
             if taken.len() < max {
                 match s.create(&lease, self.id.as_bytes().to_vec(), NodeKind::Ephemeral) {
-                    Ok(_) | Err(session::Error::NodeExists) => continue,
+                    Ok(_) => continue, // ours: the look at the top adopts it
+                    // A lease by our name of an earlier session of ours, given up but not yet
+                    // expired: wait for it to go (the children watch fires) rather than spin.
+                    Err(session::Error::NodeExists) => {}
                     Err(e) => return Err(e.into()),
                 }
             }
