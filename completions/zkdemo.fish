@@ -48,7 +48,7 @@ complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "man" -d 'Print a man 
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l path -d 'The lock\'s znode' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l format -d 'Whose lock to speak: kazoo\'s Lock/ReadLock (`<uuid>__lock__<seq>`), Curator\'s InterProcessMutex (also go-zookeeper\'s Lock), or Curator\'s InterProcessReadWriteLock. A directory of another format\'s nodes is refused (exit 2)' -r -f -a "kazoo\t'kazoo\'s Lock, WriteLock and ReadLock (and zkdemo before it had formats)'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l format -d 'Whose lock to speak: kazoo\'s Lock/ReadLock (`<uuid>__lock__<seq>`), Curator\'s InterProcessMutex (also go-zookeeper\'s Lock), or Curator\'s InterProcessReadWriteLock. A directory of another format\'s nodes is refused (exit 2)' -r -f -a "kazoo\t'kazoo\'s Lock, WriteLock and ReadLock (the default)'
 curator\t'Curator\'s InterProcessMutex (`_c_<uuid>-lock-<seq>`); go-zookeeper\'s Lock too'
 curator-rw\t'Curator\'s InterProcessReadWriteLock: writers `__WRIT__`, readers (--shared) `__READ__`'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l max-leases -d 'A semaphore: up to N holders at once (kazoo\'s Semaphore and its max_leases: lease nodes under --path, the limit stored as its data, acquisition in turn through a lock at `<path>-__lock__`). A different limit stored by others is refused (exit 2)' -r

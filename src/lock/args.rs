@@ -118,7 +118,7 @@ pub struct LockArgs {
 /// The recipe a lock speaks (`--format`): the node names and rules of a client already in use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LockFormat {
-    /// kazoo's Lock, WriteLock and ReadLock (and zkdemo before it had formats).
+    /// kazoo's Lock, WriteLock and ReadLock (the default).
     Kazoo,
     /// Curator's InterProcessMutex (`_c_<uuid>-lock-<seq>`); go-zookeeper's Lock too.
     Curator,
