@@ -36,8 +36,8 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Take a distributed lock, one holder at a time, in queue order (kazoo-compatible)')
-            [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Compete for leadership (kazoo-compatible), or observe who leads')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Take a distributed lock (kazoo- or Curator-compatible), a read lock, or a semaphore lease')
+            [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Compete for leadership (kazoo- or Curator-compatible), or observe who leads')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Watch, set, get and unset a live configuration (a znode of key=value lines)')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show locks, elections and configs as they are: once, as a tree, or live')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C')
@@ -363,8 +363,8 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             break
         }
         'zkdemo;help' {
-            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Take a distributed lock, one holder at a time, in queue order (kazoo-compatible)')
-            [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Compete for leadership (kazoo-compatible), or observe who leads')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Take a distributed lock (kazoo- or Curator-compatible), a read lock, or a semaphore lease')
+            [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'Compete for leadership (kazoo- or Curator-compatible), or observe who leads')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Watch, set, get and unset a live configuration (a znode of key=value lines)')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show locks, elections and configs as they are: once, as a tree, or live')
             [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C')

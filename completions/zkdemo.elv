@@ -33,8 +33,8 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand lock 'Take a distributed lock, one holder at a time, in queue order (kazoo-compatible)'
-            cand elect 'Compete for leadership (kazoo-compatible), or observe who leads'
+            cand lock 'Take a distributed lock (kazoo- or Curator-compatible), a read lock, or a semaphore lease'
+            cand elect 'Compete for leadership (kazoo- or Curator-compatible), or observe who leads'
             cand config 'Watch, set, get and unset a live configuration (a znode of key=value lines)'
             cand inspect 'Show locks, elections and configs as they are: once, as a tree, or live'
             cand server 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'
@@ -339,8 +339,8 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'zkdemo;help'= {
-            cand lock 'Take a distributed lock, one holder at a time, in queue order (kazoo-compatible)'
-            cand elect 'Compete for leadership (kazoo-compatible), or observe who leads'
+            cand lock 'Take a distributed lock (kazoo- or Curator-compatible), a read lock, or a semaphore lease'
+            cand elect 'Compete for leadership (kazoo- or Curator-compatible), or observe who leads'
             cand config 'Watch, set, get and unset a live configuration (a znode of key=value lines)'
             cand inspect 'Show locks, elections and configs as they are: once, as a tree, or live'
             cand server 'Run a local ZooKeeper (one server or a 3-node ensemble) until Ctrl-C'

@@ -91,8 +91,9 @@ guard a command, leader election (when the leader exits, the next one leads with
 milliseconds; when it is killed or cut off, once its session expires: the session timeout), a live \
 configuration that every watcher sees at once, and an inspector that shows who holds, who \
 leads and who waits.\n\n\
-The znodes are those of the kazoo recipes (`<uuid>__lock__<seq>`), so zkdemo and kazoo \
-scripts on the same path exclude each other.",
+The znodes are those of the recipes already in use: kazoo's by default \
+(`<uuid>__lock__<seq>`), Curator's and go-zookeeper's with --format, so zkdemo and those \
+clients on the same path exclude each other.",
     after_help = AFTER_HELP,
     after_long_help = after_long_help()
 )]

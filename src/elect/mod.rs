@@ -48,14 +48,15 @@ passed on to it); 0 after --count; 2 bad usage, or a directory of another --form
 (nothing written); 69 ZooKeeper unreachable; 76 the directory's sequence counter reached its
 limit; 130/143 interrupted by SIGINT/SIGTERM while following.";
 
-/// Compete for leadership (kazoo-compatible), or observe who leads.
+/// Compete for leadership (kazoo- or Curator-compatible), or observe who leads.
 #[derive(Debug, Args)]
 #[command(
     long_about = "Compete for leadership: the node with the lowest sequence leads; each other \
 node waits for the one ahead of it, and watches the leader to say whom it follows after every \
 change. When the leader stops (Ctrl-C, SIGTERM, --lead elapsed) its node is deleted at once \
 and the next one leads within milliseconds; when it dies, the next one leads once its session \
-expires. Nodes are kazoo's, so a kazoo Election on the same path takes part in the same election.\n\nWith a command after `--`, the command \
+expires. Nodes are kazoo's, so a kazoo Election on the same path takes part in the same election; \
+--format curator joins a Curator LeaderLatch instead, --format curator-selector a LeaderSelector.\n\nWith a command after `--`, the command \
 runs only while this process leads; when leadership is lost it is stopped (SIGTERM, \
 --kill-grace, SIGKILL) before another node can lead, and this node queues again.",
     after_help = EXAMPLES

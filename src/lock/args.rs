@@ -55,7 +55,7 @@ holding the lock. If contact with ZooKeeper is lost and not back in time, the co
 whole process group is stopped (SIGTERM, --kill-grace, SIGKILL) before the session can \
 expire and the lock pass to someone else.";
 
-/// Take a distributed lock, one holder at a time, in queue order (kazoo-compatible).
+/// Take a distributed lock (kazoo- or Curator-compatible), a read lock, or a semaphore lease.
 #[derive(Debug, Args)]
 #[command(
     long_about = LONG_ABOUT,
