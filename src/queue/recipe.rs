@@ -83,7 +83,7 @@ impl Recipe {
     /// us find our node after a create whose answer was lost (kazoo: a uuid4 in hex; Curator's
     /// protection mode: `_c_` and a uuid with dashes).
     pub fn new_prefix(self) -> String {
-        let n: u128 = rand::random();
+        let n = uuid4();
         match self {
             Recipe::Kazoo => format!("{n:032x}__lock__"),
             Recipe::KazooRead => format!("{n:032x}__rlock__"),
@@ -206,6 +206,13 @@ impl Recipe {
     }
 }
 
+/// A random (version 4) UUID as a number, as kazoo's `uuid.uuid4()` and Curator's
+/// `UUID.randomUUID()` make it: the version nibble is 4 and the variant bits are `10`.
+fn uuid4() -> u128 {
+    let n: u128 = rand::random();
+    (n & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,10 +241,18 @@ mod tests {
             assert!(n.prefix.len() >= 32, "{p}");
             assert_ne!(r.new_prefix(), p);
         }
-        // Curator's uuid has its dashes: 8-4-4-4-12.
+        // Curator's uuid has its dashes: 8-4-4-4-12; both are version 4 uuids.
         let p = Recipe::CuratorMutex.new_prefix();
         let dashes: Vec<usize> = p.match_indices('-').map(|(i, _)| i).collect();
         assert_eq!(&dashes[..4], &[11, 16, 21, 26], "{p}");
+        for _ in 0..100 {
+            let k = Recipe::Kazoo.new_prefix();
+            assert_eq!(&k[12..13], "4", "{k}");
+            assert!("89ab".contains(&k[16..17]), "{k}");
+            let c = Recipe::CuratorLatch.new_prefix();
+            assert_eq!((&c[17..18], &c[11..12]), ("4", "-"), "{c}");
+            assert!("89ab".contains(&c[22..23]), "{c}");
+        }
     }
 
     #[test]
