@@ -119,6 +119,10 @@ impl crate::queue::Error {
                      nobody holds a lease to change it"
                 ),
             ),
+            E::Semaphore(limit) => Error::new(
+                USAGE,
+                format!("{what}: {self}; its users speak --max-leases {limit}"),
+            ),
             E::Foreign(found) => {
                 let speak: Vec<&str> = found.iter().map(|&f| format_flag(f)).collect();
                 Error::new(

@@ -580,6 +580,14 @@ fn kazoo_and_zkdemo_semaphore_holders_never_exceed_the_limit() {
     assert_eq!(st.code(), Some(2), "{}", p.transcript());
     assert!(p.stderr().contains("allows 2 leases"), "{}", p.stderr());
     assert!(children(&zk, &path).is_empty(), "no lease left behind");
+    // Nobody holds a lease now, but a plain lock's node there would still count as one for
+    // kazoo's users: refused, nothing written.
+    let mut c = zkdemo();
+    c.args(["--zk", &zk, "lock", "--path", &path, "-n", "--", "true"]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(2), "{}", p.transcript());
+    assert!(p.stderr().contains("--max-leases"), "{}", p.stderr());
+    assert!(children(&zk, &path).is_empty(), "nothing written");
 }
 
 #[test]

@@ -14,6 +14,11 @@ impl Queue {
                 self.check_limit(s, max)?;
             }
             match s.get_children(&self.dir) {
+                Ok(children) if children.is_empty() => {
+                    if let Some(limit) = self.idle_semaphore(s)? {
+                        return Err(Error::Semaphore(limit));
+                    }
+                }
                 Ok(children) => self
                     .recipe
                     .check_directory(&children)
@@ -49,6 +54,27 @@ impl Queue {
                 },
                 Err(e) => return Err(e.into()),
             }
+        }
+    }
+
+    /// Is our (empty) directory a kazoo Semaphore nobody holds now? Its data is the limit (a
+    /// number) and its acquisition lock `<dir>-__lock__` exists. A lock node there would count
+    /// as a lease for the Semaphore's users. Looked at once, and only for an empty directory.
+    /// The limit, if so.
+    fn idle_semaphore(&self, s: &Session) -> Result<Option<u32>> {
+        if self.leases.is_some() {
+            return Ok(None);
+        }
+        let limit = match s.get_data(&self.dir) {
+            Ok((data, _)) => std::str::from_utf8(&data)
+                .ok()
+                .and_then(|t| t.trim().parse::<u32>().ok()),
+            Err(session::Error::NoNode) => None,
+            Err(e) => return Err(e.into()),
+        };
+        match limit {
+            Some(n) if s.exists(&super::lease::lock_path(&self.dir))?.is_some() => Ok(Some(n)),
+            _ => Ok(None),
         }
     }
 

@@ -47,6 +47,9 @@ pub enum Error {
     Foreign(Vec<Format>),
     /// A semaphore's path stores another limit than ours: the one stored.
     LeaseLimit(u32),
+    /// A plain lock asked for on a kazoo Semaphore's path (its limit): our node would count
+    /// as a lease.
+    Semaphore(u32),
 }
 
 impl From<session::Error> for Error {
@@ -70,6 +73,12 @@ impl std::fmt::Display for Error {
                 f,
                 "the semaphore allows {stored} lease{} (the limit its users stored on the node)",
                 if *stored == 1 { "" } else { "s" }
+            ),
+            Error::Semaphore(limit) => write!(
+                f,
+                "it is a kazoo Semaphore of {limit} lease{} (the limit is its data), and a lock \
+                 node there would count as a lease",
+                if *limit == 1 { "" } else { "s" }
             ),
             Error::Foreign(found) => {
                 let found: Vec<&str> = found.iter().map(|f| f.as_str()).collect();
