@@ -17,11 +17,6 @@ use zkdemo::session::{NodeKind, Session};
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-fn session() -> Session {
-    let cfg = session_config(&shared().connect_string(), Duration::from_secs(4));
-    Session::connect(&cfg, |_| {}).unwrap()
-}
-
 /// Every node but /zookeeper: (path, data, mzxid, cversion), sorted.
 fn tree(s: &Session) -> Vec<(String, Vec<u8>, i64, i32)> {
     let mut out = Vec::new();
@@ -78,7 +73,7 @@ fn marker() -> (tempfile::TempDir, String) {
 #[test]
 fn bad_paths_are_refused_with_code_2() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let s = session();
+    let s = shared_session();
     let (_d, ran) = marker();
     for bad in [
         "relative/p",
@@ -100,7 +95,7 @@ fn bad_paths_are_refused_with_code_2() {
 #[test]
 fn bad_connect_strings_are_refused_with_code_2() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let s = session();
+    let s = shared_session();
     let good = shared().connect_string();
     for bad in [
         "127.0.0.1:0".to_owned(),
@@ -120,7 +115,7 @@ fn bad_connect_strings_are_refused_with_code_2() {
 #[test]
 fn bad_durations_are_refused_with_code_2() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let s = session();
+    let s = shared_session();
     let (_d, ran) = marker();
     for bad in ["ten", "5", "-1s", "1.5.s", ""] {
         let opt = |o: &str| format!("{o}={bad}");
@@ -155,7 +150,7 @@ fn bad_durations_are_refused_with_code_2() {
 #[test]
 fn an_oversized_value_is_refused_with_code_65_and_nothing_written() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let s = session();
+    let s = shared_session();
     let path = unique_path("big");
     // 960 kB already there: a 60 kB value more passes the 1,000,000-byte limit. (One argument
     // cannot hold a whole megabyte: the kernel caps it at 128 kB.)
@@ -178,7 +173,7 @@ fn an_oversized_value_is_refused_with_code_65_and_nothing_written() {
 #[test]
 fn an_unknown_key_or_node_is_code_3() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let s = session();
+    let s = shared_session();
     let path = unique_path("keys");
     s.create(&path, b"color=blue\n".to_vec(), NodeKind::Persistent)
         .unwrap();
@@ -200,7 +195,7 @@ fn an_unknown_key_or_node_is_code_3() {
 #[test]
 fn non_utf8_node_data_is_code_65_and_left_alone() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let s = session();
+    let s = shared_session();
     let path = unique_path("binary");
     let data = b"\xff\xfe=\x00\x80k=v\n".to_vec();
     s.create(&path, data.clone(), NodeKind::Persistent).unwrap();
@@ -254,7 +249,7 @@ fn non_utf8_node_data_is_code_65_and_left_alone() {
 #[test]
 fn a_malformed_auth_is_code_2_and_never_echoed() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let s = session();
+    let s = shared_session();
     for bad in ["Sup3rSecretPw", ":Sup3rSecretPw", "Sup3rSecretPw:", ""] {
         let line = refused(&s, &["--auth", bad, "config", "set", "k=v"], 2);
         assert!(line.contains("--auth"), "{line}");
@@ -280,7 +275,7 @@ fn a_malformed_auth_is_code_2_and_never_echoed() {
 #[test]
 fn out_of_range_durations_counts_and_paths_are_refused_with_code_2() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let s = session();
+    let s = shared_session();
     let huge = "18446744073709551615s";
     let cases: Vec<Vec<&str>> = vec![
         vec!["lock", "--kill-grace", huge, "--", "true"],

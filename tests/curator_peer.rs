@@ -7,65 +7,23 @@
 mod common;
 
 use std::process::Command;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use common::curator::curator_peer;
+use common::spans::{closed_spans, overlap, Span};
 use common::*;
 use serde_json::Value;
-use zkdemo::session::Session;
-
-fn ts(v: &Value) -> SystemTime {
-    humantime::parse_rfc3339(v["ts"].as_str().expect("ts")).expect("rfc3339")
-}
-
-/// (start, end, id, seq, node)
-type Hold = (SystemTime, SystemTime, String, i64, String);
-
-/// Every hold in the histories (from `start` to `end` events), in order of start.
-fn holds(histories: &[Vec<Value>], start: &str, end: &str) -> Vec<Hold> {
-    let mut v = Vec::new();
-    for h in histories {
-        let mut open: Option<&Value> = None;
-        for e in h {
-            let name = e["event"].as_str();
-            if name == Some(start) {
-                assert!(open.is_none(), "{start} twice: {h:?}");
-                open = Some(e);
-            } else if name == Some(end) {
-                let a = open
-                    .take()
-                    .unwrap_or_else(|| panic!("{end} without {start}: {h:?}"));
-                v.push((
-                    ts(a),
-                    ts(e),
-                    a["id"].as_str().unwrap().to_owned(),
-                    a["seq"].as_i64().unwrap(),
-                    a["node"].as_str().unwrap_or_default().to_owned(),
-                ));
-            }
-        }
-        assert!(open.is_none(), "a hold never ended: {h:?}");
-    }
-    v.sort_by_key(|h| h.0);
-    v
-}
 
 /// No two holds overlap.
-fn check_no_overlap(holds: &[Hold]) {
+fn check_no_overlap(holds: &[Span]) {
     for w in holds.windows(2) {
         assert!(
-            w[1].0 >= w[0].1,
+            w[1].from >= w[0].to,
             "overlap: {} started before {} ended: {w:?}",
-            w[1].2,
-            w[0].2
+            w[1].id,
+            w[0].id
         );
     }
-}
-
-/// How long two holds overlap (zero when they do not).
-fn overlap(a: &Hold, b: &Hold) -> Duration {
-    let (start, end) = (a.0.max(b.0), a.1.min(b.1));
-    end.duration_since(start).unwrap_or_default()
 }
 
 fn ready(p: &Proc) {
@@ -84,19 +42,14 @@ fn finish(procs: &mut [Proc]) -> Vec<Vec<Value>> {
 }
 
 /// A node name as Curator writes it (`_c_<uuid>-<marker><seq>`), and its seq as reported.
-fn check_node(h: &Hold, marker: &str) {
-    let name = &h.4;
+fn check_node(h: &Span, marker: &str) {
+    let name = h.start["node"].as_str().unwrap_or_default();
     let (prefix, seq) = name.split_at(name.len() - 10);
     assert!(
         name.starts_with("_c_") && prefix.ends_with(marker),
         "unexpected node name {name} (wanted _c_<uuid>-{marker}<seq>)"
     );
-    assert_eq!(seq.parse::<i64>().unwrap(), h.3, "{h:?}");
-}
-
-fn session() -> Session {
-    let cfg = session_config(&shared().connect_string(), Duration::from_secs(4));
-    Session::connect(&cfg, |_| {}).expect("a session with the test server")
+    assert_eq!(seq.parse::<i64>().ok(), h.start["seq"].as_i64(), "{h:?}");
 }
 
 #[test]
@@ -115,11 +68,11 @@ fn mutex_peers_exclude_each_other() {
         })
         .collect();
     let histories = finish(&mut procs);
-    let h = holds(&histories, "acquired", "released");
+    let h = closed_spans(&histories, "acquired", "released");
     assert_eq!(h.len(), 15, "{h:?}");
     for i in 0..3 {
         let id = format!("c{i}");
-        assert_eq!(h.iter().filter(|x| x.2 == id).count(), 5, "{h:?}");
+        assert_eq!(h.iter().filter(|x| x.id == id).count(), 5, "{h:?}");
     }
     for x in &h {
         check_node(x, "-lock-");
@@ -139,7 +92,7 @@ fn latch_fails_over_when_the_leader_is_terminated() {
     let node = first["node"].as_str().unwrap().to_owned();
     assert!(node.contains("-latch-"), "{first}");
     // The node holds the id (defaultData), and the session that owns it is a.
-    let s = session();
+    let s = shared_session();
     let (data, stat) = s.get_data(&format!("{path}/{node}")).unwrap();
     assert_eq!(data, b"la");
     assert_ne!(stat.ephemeral_owner, 0);
@@ -165,7 +118,7 @@ fn latch_fails_over_when_the_leader_is_terminated() {
     b.wait_event("closed", Duration::from_secs(10))
         .unwrap_or_else(|| panic!("no `closed`:\n{}", b.transcript()));
     b.wait_exit(Duration::from_secs(10)).expect("b exits");
-    let h = holds(&[a.events(), b.events()], "leader", "stepped-down");
+    let h = closed_spans(&[a.events(), b.events()], "leader", "stepped-down");
     assert_eq!(h.len(), 2, "{h:?}");
     check_no_overlap(&h);
     // Closing removed the nodes at once (no wait for an expiry).
@@ -188,7 +141,7 @@ fn selector_peers_take_turns_and_one_killed_is_replaced_after_its_session_expire
             )
         })
         .collect();
-    let h = holds(&finish(&mut procs), "leader", "stepped-down");
+    let h = closed_spans(&finish(&mut procs), "leader", "stepped-down");
     assert_eq!(h.len(), 6, "{h:?}");
     for x in &h {
         check_node(x, "-lock-");
@@ -226,7 +179,7 @@ fn readers_share_and_a_writer_excludes_them() {
             .unwrap_or_else(|| panic!("a reader waits:\n{}", r.transcript()));
     }
     // A writer queues behind the readers, then a reader behind the writer.
-    let s = session();
+    let s = shared_session();
     let queued = |n: usize| {
         eventually(Duration::from_secs(20), || {
             let c = s.get_children(&path).unwrap();
@@ -256,9 +209,9 @@ fn readers_share_and_a_writer_excludes_them() {
     finish(&mut procs);
     procs.splice(0..0, readers_now);
     let histories: Vec<Vec<Value>> = procs.iter().map(|p| p.events()).collect();
-    let mut h = holds(&histories, "acquired", "released");
+    let mut h = closed_spans(&histories, "acquired", "released");
     assert_eq!(h.len(), 4, "{h:?}");
-    let (readers, writers): (Vec<Hold>, Vec<Hold>) = h.drain(..).partition(|x| x.2 != "w");
+    let (readers, writers): (Vec<Span>, Vec<Span>) = h.drain(..).partition(|x| x.id != "w");
     for r in &readers {
         check_node(r, "__READ__");
     }
@@ -278,8 +231,8 @@ fn readers_share_and_a_writer_excludes_them() {
     }
     // The late reader waited for the writer queued before it (Curator's readers let a writer
     // ahead of them go first).
-    assert_eq!(readers[2].2, "r2");
-    assert!(readers[2].0 >= writers[0].1, "{readers:?} {writers:?}");
+    assert_eq!(readers[2].id, "r2");
+    assert!(readers[2].from >= writers[0].to, "{readers:?} {writers:?}");
     s.close();
 }
 

@@ -9,15 +9,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-/// Children of the lock directory `path` on the shared server.
-fn children(path: &str) -> Vec<String> {
-    let cfg = session_config(&shared().connect_string(), Duration::from_secs(4));
-    let s = zkdemo::session::Session::connect(&cfg, |_| {}).expect("a test session");
-    let kids = s.get_children(path).unwrap_or_default();
-    s.close();
-    kids
-}
-
 fn lock_cmd(path: &str, grace: &str, script: &str) -> Command {
     let mut cmd = zkdemo();
     cmd.args(["--zk", &shared().connect_string(), "--json"])
@@ -57,9 +48,9 @@ fn a_signal_waits_for_the_commands_cleanup_and_exits_with_its_code() {
         assert!(took >= Duration::from_millis(1400), "exited after {took:?}");
         assert!(!p.stderr().contains("did not answer"), "{}", p.stderr());
         assert!(
-            children(&path).is_empty(),
+            shared_children(&path).is_empty(),
             "a node was left: {:?}",
-            children(&path)
+            shared_children(&path)
         );
     }
 }
@@ -89,7 +80,7 @@ fn quit_and_usr1_are_passed_on_not_fatal_to_zkdemo_alone() {
         for k in kids {
             assert!(!process_runs(k, "sleep"), "the command {k} runs on");
         }
-        assert!(children(&path).is_empty());
+        assert!(shared_children(&path).is_empty());
     }
 }
 
@@ -262,7 +253,7 @@ fn a_lost_answer_anywhere_on_a_new_paths_first_use_is_survived() {
             "{format}, answer {n} lost: the command did not run"
         );
         assert!(
-            children(&path).is_empty(),
+            shared_children(&path).is_empty(),
             "{format}, answer {n} lost: a node was left"
         );
     }

@@ -6,75 +6,12 @@
 
 mod common;
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use common::curator::curator_peer;
+use common::spans::{holds_of_all, overlaps, spans, Span};
 use common::*;
-use serde_json::Value;
-use zkdemo::session::{NodeKind, Session};
-
-fn ts(v: &Value) -> SystemTime {
-    humantime::parse_rfc3339(v["ts"].as_str().expect("ts")).expect("rfc3339")
-}
-
-/// A hold (or a term as leader): from, to, who.
-type Span = (SystemTime, SystemTime, String);
-
-/// The spans in one process's events, from `start` to `end` (a span still open ends now).
-fn spans(events: &[Value], start: &str, ends: &[&str]) -> Vec<Span> {
-    let mut v = Vec::new();
-    let mut open: Option<(SystemTime, String)> = None;
-    for e in events {
-        let name = e["event"].as_str().unwrap_or("");
-        if name == start {
-            open = Some((ts(e), e["id"].as_str().unwrap_or("?").to_owned()));
-        } else if ends.contains(&name) {
-            if let Some((from, id)) = open.take() {
-                v.push((from, ts(e), id));
-            }
-        }
-    }
-    if let Some((from, id)) = open {
-        v.push((from, SystemTime::now(), id));
-    }
-    v
-}
-
-/// Pairs of spans of different processes that overlap.
-fn overlaps(all: &[Vec<Span>]) -> Vec<(Span, Span)> {
-    let mut v = Vec::new();
-    for (i, a) in all.iter().enumerate() {
-        for b in &all[i + 1..] {
-            for x in a {
-                for y in b {
-                    if x.0 < y.1 && y.0 < x.1 {
-                        v.push((x.clone(), y.clone()));
-                    }
-                }
-            }
-        }
-    }
-    v
-}
-
-/// Wait for every process to finish well; the holds of each.
-fn holds_of_all(procs: &mut [Proc]) -> Vec<Vec<Span>> {
-    for p in procs.iter_mut() {
-        let st = p.wait_exit(Duration::from_secs(120)).expect("finishes");
-        assert!(st.success(), "{}", p.transcript());
-    }
-    procs
-        .iter()
-        .map(|p| spans(&p.events(), "acquired", &["released"]))
-        .collect()
-}
-
-fn zk_lock(zk: &str, path: &str, id: &str, extra: &[&str]) -> Proc {
-    let mut cmd = zkdemo();
-    cmd.args(["--zk", zk, "--json", "lock", "--path", path, "--id", id])
-        .args(extra);
-    Proc::spawn(cmd)
-}
+use zkdemo::session::NodeKind;
 
 fn zk_elect(zk: &str, path: &str, id: &str, format: &str) -> Proc {
     let mut cmd = zkdemo();
@@ -93,14 +30,6 @@ fn zk_elect(zk: &str, path: &str, id: &str, format: &str) -> Proc {
         format,
     ]);
     Proc::spawn(cmd)
-}
-
-fn children(zk: &str, path: &str) -> Vec<String> {
-    let s = Session::connect(&session_config(zk, Duration::from_secs(4)), |_| {}).unwrap();
-    let mut kids = s.get_children(path).unwrap_or_default();
-    kids.sort();
-    s.close();
-    kids
 }
 
 #[test]
@@ -126,7 +55,7 @@ fn zkdemo_and_curator_mutex_workers_exclude_each_other_and_all_progress() {
             .unwrap_or_else(|| panic!("the peer connects: {}", p.transcript()));
     }
     for i in 0..3 {
-        procs.push(zk_lock(
+        procs.push(json_lock(
             &zk,
             &path,
             &format!("z{i}"),
@@ -149,12 +78,12 @@ fn zkdemo_and_curator_mutex_workers_exclude_each_other_and_all_progress() {
     // How fast the lock passes (release -> next acquire), by direction: zkdemo -> Curator,
     // Curator -> zkdemo, and within one client.
     let mut holds: Vec<&Span> = all.iter().flatten().collect();
-    holds.sort_by_key(|h| h.0);
+    holds.sort_by_key(|h| h.from);
     let p50 = |from_z: bool, to_z: bool| {
         let mut v: Vec<Duration> = holds
             .windows(2)
-            .filter(|w| w[0].2.starts_with('z') == from_z && w[1].2.starts_with('z') == to_z)
-            .map(|w| w[1].0.duration_since(w[0].1).unwrap_or_default())
+            .filter(|w| w[0].id.starts_with('z') == from_z && w[1].id.starts_with('z') == to_z)
+            .map(|w| w[1].from.duration_since(w[0].to).unwrap_or_default())
             .collect();
         v.sort();
         v.get(v.len() / 2).copied().unwrap_or_default()
@@ -162,7 +91,7 @@ fn zkdemo_and_curator_mutex_workers_exclude_each_other_and_all_progress() {
     let passes = |from_z: bool| {
         holds
             .windows(2)
-            .filter(|w| w[0].2.starts_with('z') == from_z && w[1].2.starts_with('z') != from_z)
+            .filter(|w| w[0].id.starts_with('z') == from_z && w[1].id.starts_with('z') != from_z)
             .count()
     };
     assert!(
@@ -252,7 +181,7 @@ fn curator_read_write_lock_readers_overlap_and_writers_exclude_everyone() {
     let mut cr = curator_peer(&zk, "read", &path, "cr", &["--hold-ms", "3000"]);
     cr.wait_event("acquired", Duration::from_secs(30))
         .unwrap_or_else(|| panic!("the Curator reader holds: {}", cr.transcript()));
-    let mut r1 = zk_lock(
+    let mut r1 = json_lock(
         &zk,
         &path,
         "zr",
@@ -260,7 +189,7 @@ fn curator_read_write_lock_readers_overlap_and_writers_exclude_everyone() {
     );
     r1.wait_event("acquired", Duration::from_secs(10))
         .unwrap_or_else(|| panic!("zkdemo shares the read lock: {}", r1.transcript()));
-    let mut w = zk_lock(
+    let mut w = json_lock(
         &zk,
         &path,
         "zw",
@@ -321,7 +250,7 @@ fn kazoo_read_write_lock_readers_overlap_and_writers_exclude_everyone() {
     let mut kr = kazoo_rw(&zk, &path, "read", "kr", 1.5);
     kr.wait_event("acquired", Duration::from_secs(10))
         .expect("the kazoo reader holds");
-    let mut zr = zk_lock(
+    let mut zr = json_lock(
         &zk,
         &path,
         "zr",
@@ -330,10 +259,10 @@ fn kazoo_read_write_lock_readers_overlap_and_writers_exclude_everyone() {
     zr.wait_event("acquired", Duration::from_secs(10))
         .unwrap_or_else(|| panic!("zkdemo reads beside kazoo: {}", zr.transcript()));
     let mut kw = kazoo_rw(&zk, &path, "write", "kw", 0.3);
-    let mut zw = zk_lock(&zk, &path, "zw", &["--hold", "300ms", "--count", "1"]);
+    let mut zw = json_lock(&zk, &path, "zw", &["--hold", "300ms", "--count", "1"]);
     // A reader that comes after a writer waits for it.
     std::thread::sleep(Duration::from_millis(200));
-    let mut late = zk_lock(
+    let mut late = json_lock(
         &zk,
         &path,
         "zlate",
@@ -359,7 +288,7 @@ fn kazoo_read_write_lock_readers_overlap_and_writers_exclude_everyone() {
         "two writers at once"
     );
     assert!(
-        s(&late)[0].0 > s(&kw)[0].1.min(s(&zw)[0].1),
+        s(&late)[0].from > s(&kw)[0].to.min(s(&zw)[0].to),
         "the late reader waited for a writer"
     );
 }
@@ -368,7 +297,7 @@ fn kazoo_read_write_lock_readers_overlap_and_writers_exclude_everyone() {
 fn a_go_zookeeper_lock_node_is_ordered_where_go_zookeeper_orders_it() {
     let zk = shared().connect_string();
     let path = unique_path("go-zk");
-    let s = Session::connect(&session_config(&zk, Duration::from_secs(4)), |_| {}).unwrap();
+    let s = shared_session();
     s.ensure_path(&path).unwrap();
     // go-zookeeper's Lock: a protected name `_c_<32 hex>-lock-`, ordered by the number after it.
     let go = s
@@ -394,7 +323,7 @@ fn a_go_zookeeper_lock_node_is_ordered_where_go_zookeeper_orders_it() {
         "held by the go-zookeeper node: {}",
         p.transcript()
     );
-    let mut waiter = zk_lock(
+    let mut waiter = json_lock(
         &zk,
         &path,
         "z",
@@ -430,7 +359,7 @@ fn a_directory_of_another_format_or_of_two_is_refused_with_nothing_written() {
     let peer = curator_peer(&zk, "mutex", &path, "c", &[]);
     peer.wait_event("acquired", Duration::from_secs(30))
         .unwrap_or_else(|| panic!("the Curator peer holds: {}", peer.transcript()));
-    let before = children(&zk, &path);
+    let before = shared_children(&path);
     for extra in [
         &["lock"][..],
         &["lock", "--shared"],
@@ -449,17 +378,21 @@ fn a_directory_of_another_format_or_of_two_is_refused_with_nothing_written() {
         let err = p.stderr();
         assert_eq!(err.lines().count(), 1, "one line: {err}");
         assert!(err.contains("curator") && err.contains("--format"), "{err}");
-        assert_eq!(children(&zk, &path), before, "nothing written by {extra:?}");
+        assert_eq!(
+            shared_children(&path),
+            before,
+            "nothing written by {extra:?}"
+        );
     }
     // A directory that mixes kazoo's and Curator's nodes is refused by both formats.
-    let s = Session::connect(&session_config(&zk, Duration::from_secs(4)), |_| {}).unwrap();
+    let s = shared_session();
     s.create(
         &format!("{path}/{}__lock__", "a".repeat(32)),
         b"k".to_vec(),
         NodeKind::EphemeralSequential,
     )
     .unwrap();
-    let before = children(&zk, &path);
+    let before = shared_children(&path);
     for format in ["kazoo", "curator"] {
         let mut c = zkdemo();
         c.args([
@@ -472,7 +405,7 @@ fn a_directory_of_another_format_or_of_two_is_refused_with_nothing_written() {
             "mixed refused for {format}: {}",
             p.transcript()
         );
-        assert_eq!(children(&zk, &path), before);
+        assert_eq!(shared_children(&path), before);
     }
     // Curator's mutex has no shared side.
     let mut c = zkdemo();
@@ -485,196 +418,10 @@ fn a_directory_of_another_format_or_of_two_is_refused_with_nothing_written() {
     s.close();
 }
 
-const KAZOO_SEMAPHORE: &str = r#"
-import json, sys, time, datetime
-from kazoo.client import KazooClient
-zk = KazooClient(hosts=sys.argv[1]); zk.start()
-ident, rounds, hold = sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
-sem = zk.Semaphore(sys.argv[2], ident, max_leases=int(sys.argv[6]))
-def ts(): return datetime.datetime.utcnow().strftime('%Y-%m-%dT%H:%M:%S.%fZ')
-print(json.dumps({"event": "ready"}), flush=True)
-for _ in range(rounds):
-    with sem:
-        print(json.dumps({"event": "acquired", "ts": ts(), "id": ident}), flush=True)
-        time.sleep(hold)
-        print(json.dumps({"event": "released", "ts": ts(), "id": ident}), flush=True)
-    time.sleep(0.01)
-zk.stop()
-"#;
-
-fn kazoo_semaphore(zk: &str, path: &str, id: &str, rounds: u32, hold_s: f64, max: u32) -> Proc {
-    let mut cmd = std::process::Command::new(kazoo_python());
-    cmd.args(["-c", KAZOO_SEMAPHORE, zk, path, id]).args([
-        rounds.to_string(),
-        hold_s.to_string(),
-        max.to_string(),
-    ]);
-    Proc::spawn(cmd)
-}
-
-/// The most spans open at one instant.
-fn most_at_once(all: &[Vec<Span>]) -> usize {
-    let mut edges: Vec<(SystemTime, i32)> = all
-        .iter()
-        .flatten()
-        .flat_map(|s| [(s.0, 1), (s.1, -1)])
-        .collect();
-    // At one instant, a release comes before an acquisition.
-    edges.sort();
-    let (mut now, mut most) = (0i32, 0i32);
-    for (_, d) in edges {
-        now += d;
-        most = most.max(now);
-    }
-    most as usize
-}
-
-#[test]
-fn kazoo_and_zkdemo_semaphore_holders_never_exceed_the_limit() {
-    let zk = shared().connect_string();
-    let path = unique_path("semaphore");
-    let mut procs: Vec<Proc> = (0..2)
-        .map(|i| kazoo_semaphore(&zk, &path, &format!("k{i}"), 6, 0.05, 2))
-        .collect();
-    for i in 0..3 {
-        procs.push(zk_lock(
-            &zk,
-            &path,
-            &format!("z{i}"),
-            &[
-                "--max-leases",
-                "2",
-                "--hold",
-                "50ms",
-                "--pause",
-                "10ms",
-                "--count",
-                "6",
-            ],
-        ));
-    }
-    let all = holds_of_all(&mut procs);
-    for (p, s) in procs.iter().zip(&all) {
-        assert_eq!(s.len(), 6, "every holder holds 6 times: {}", p.transcript());
-    }
-    assert_eq!(
-        most_at_once(&all),
-        2,
-        "at most 2 at once, and 2 at some time"
-    );
-    // The limit is stored on the node, as kazoo stores it; asking for another is refused
-    // before anything is written, with the stored one named.
-    let mut c = zkdemo();
-    c.args([
-        "--zk",
-        &zk,
-        "lock",
-        "--max-leases",
-        "3",
-        "--path",
-        &path,
-        "--",
-        "true",
-    ]);
-    let (st, p) = run(c, Duration::from_secs(20));
-    assert_eq!(st.code(), Some(2), "{}", p.transcript());
-    assert!(p.stderr().contains("allows 2 leases"), "{}", p.stderr());
-    assert!(children(&zk, &path).is_empty(), "no lease left behind");
-    // Nobody holds a lease now, but a plain lock's node there would still count as one for
-    // kazoo's users: refused, nothing written.
-    let mut c = zkdemo();
-    c.args(["--zk", &zk, "lock", "--path", &path, "-n", "--", "true"]);
-    let (st, p) = run(c, Duration::from_secs(20));
-    assert_eq!(st.code(), Some(2), "{}", p.transcript());
-    assert!(p.stderr().contains("--max-leases"), "{}", p.stderr());
-    assert!(children(&zk, &path).is_empty(), "nothing written");
-}
-
-#[test]
-fn a_full_semaphore_gives_up_with_the_conflict_code_and_hands_over_a_fencing_token() {
-    let zk = shared().connect_string();
-    let path = unique_path("semaphore-full");
-    let holder = kazoo_semaphore(&zk, &path, "k", 1, 30.0, 1);
-    holder
-        .wait_event("acquired", Duration::from_secs(20))
-        .expect("kazoo holds the only lease");
-    let mut c = zkdemo();
-    c.args([
-        "--zk",
-        &zk,
-        "lock",
-        "--max-leases",
-        "1",
-        "--path",
-        &path,
-        "-n",
-        "--",
-        "true",
-    ]);
-    let (st, p) = run(c, Duration::from_secs(20));
-    assert_eq!(st.code(), Some(75), "{}", p.transcript());
-    // A waiter says whose leases it waits for.
-    let waiter = zk_lock(
-        &zk,
-        &path,
-        "z",
-        &["--max-leases", "1", "--count", "1", "--hold", "0s"],
-    );
-    let queued = waiter
-        .wait_event("queued", Duration::from_secs(10))
-        .unwrap_or_else(|| panic!("the waiter says it waits: {}", waiter.transcript()));
-    assert_eq!(queued["position"], 2, "{queued}");
-    assert_eq!(queued["waiting_on_id"], "k", "{queued}");
-    drop(waiter);
-    // A plain lock would count as one more lease there: refused, nothing written.
-    let before = children(&zk, &path);
-    let mut c = zkdemo();
-    c.args(["--zk", &zk, "lock", "--path", &path, "-n", "--", "true"]);
-    let (st, p) = run(c, Duration::from_secs(20));
-    assert_eq!(st.code(), Some(2), "{}", p.transcript());
-    assert!(p.stderr().contains("--max-leases"), "{}", p.stderr());
-    assert_eq!(children(&zk, &path), before);
-    drop(holder);
-    let mut c = zkdemo();
-    c.args([
-        "--zk",
-        &zk,
-        "lock",
-        "--max-leases",
-        "1",
-        "--path",
-        &path,
-        "-w",
-        "20s",
-        "--",
-    ])
-    .args(["sh", "-c", "echo $ZKDEMO_FENCING_TOKEN $ZKDEMO_LOCK_NODE"]);
-    let (st, p) = run(c, Duration::from_secs(30));
-    assert!(st.success(), "{}", p.transcript());
-    assert!(
-        p.stderr().contains("holding a lease of the semaphore"),
-        "it says what it holds: {}",
-        p.stderr()
-    );
-    let out = p
-        .lines()
-        .into_iter()
-        .map(|l| l.text)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let mut words = out.split_whitespace();
-    assert!(words.next().unwrap().parse::<i64>().unwrap() > 0, "{out}");
-    let node = words.next().unwrap();
-    assert!(
-        node.starts_with(&format!("{path}/")) && node.len() == path.len() + 33,
-        "a lease: {out}"
-    );
-}
-
 #[test]
 fn in_every_format_the_command_gets_its_token_and_is_stopped_when_the_node_goes() {
     let zk = shared().connect_string();
-    let s = Session::connect(&session_config(&zk, Duration::from_secs(4)), |_| {}).unwrap();
+    let s = shared_session();
     let modes: [&[&str]; 6] = [
         &[],
         &["--shared"],

@@ -6,6 +6,7 @@
 
 pub mod curator;
 pub mod proxy;
+pub mod spans;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
@@ -40,6 +41,29 @@ pub fn shared() -> &'static Cluster {
         }
         c
     })
+}
+
+/// `zkdemo --zk ZK --json lock --path PATH --id ID EXTRA…`, running.
+pub fn json_lock(zk: &str, path: &str, id: &str, extra: &[&str]) -> Proc {
+    let mut cmd = zkdemo();
+    cmd.args(["--zk", zk, "--json", "lock", "--path", path, "--id", id])
+        .args(extra);
+    Proc::spawn(cmd)
+}
+
+/// A session of the test's own with the shared server, to plant or read znodes.
+pub fn shared_session() -> zkdemo::session::Session {
+    let cfg = session_config(&shared().connect_string(), Duration::from_secs(4));
+    zkdemo::session::Session::connect(&cfg, |_| {}).expect("a session with the test server")
+}
+
+/// The children of `path` on the shared server, sorted (none when it does not exist).
+pub fn shared_children(path: &str) -> Vec<String> {
+    let s = shared_session();
+    let mut kids = s.get_children(path).unwrap_or_default();
+    kids.sort();
+    s.close();
+    kids
 }
 
 /// How tests open their own sessions with `zk` (to plant or read znodes): no credentials,
@@ -414,6 +438,19 @@ pub fn parse_cons(answer: &str) -> Vec<(i64, String)> {
             (sid != 0).then_some((sid, remote))
         })
         .collect()
+}
+
+/// How many requests (pings included) server `addr` has received on session `sid`'s
+/// connection, from its `cons` answer (`recved=`); None when it holds no connection for it.
+pub fn received_on(addr: &SocketAddr, sid: i64) -> Option<u64> {
+    let answer = zkdemo::fourlw::ask(addr, "cons", Duration::from_secs(3))
+        .unwrap_or_else(|e| panic!("`cons` to {addr}: {e}"));
+    let wanted = format!("sid=0x{:x}", sid as u64);
+    let line = answer
+        .lines()
+        .find(|l| l.contains(&format!("{wanted},")) || l.contains(&format!("{wanted})")))?;
+    let n = line.split_once("recved=")?.1;
+    n[..n.find([',', ')'])?].parse().ok()
 }
 
 /// The port of `host:port`.

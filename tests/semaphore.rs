@@ -1,0 +1,274 @@
+//! The semaphore (`lock --max-leases N`) beside kazoo's `Semaphore` on one path (issue #16):
+//! never more than N holders, the limit stored on the node, a full semaphore given up on with
+//! the conflict code; and a lease by our own name held by another session (an earlier session
+//! of ours, given up but not yet expired) waited for without a spin.
+
+mod common;
+
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use common::spans::{holds_of_all, most_at_once};
+use common::*;
+use zkdemo::session::NodeKind;
+
+const KAZOO_SEMAPHORE: &str = r#"
+import json, sys, time, datetime
+from kazoo.client import KazooClient
+zk = KazooClient(hosts=sys.argv[1]); zk.start()
+ident, rounds, hold = sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+sem = zk.Semaphore(sys.argv[2], ident, max_leases=int(sys.argv[6]))
+def ts(): return datetime.datetime.utcnow().strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+print(json.dumps({"event": "ready"}), flush=True)
+for _ in range(rounds):
+    with sem:
+        print(json.dumps({"event": "acquired", "ts": ts(), "id": ident}), flush=True)
+        time.sleep(hold)
+        print(json.dumps({"event": "released", "ts": ts(), "id": ident}), flush=True)
+    time.sleep(0.01)
+zk.stop()
+"#;
+
+fn kazoo_semaphore(zk: &str, path: &str, id: &str, rounds: u32, hold_s: f64, max: u32) -> Proc {
+    let mut cmd = std::process::Command::new(kazoo_python());
+    cmd.args(["-c", KAZOO_SEMAPHORE, zk, path, id]).args([
+        rounds.to_string(),
+        hold_s.to_string(),
+        max.to_string(),
+    ]);
+    Proc::spawn(cmd)
+}
+
+#[test]
+fn kazoo_and_zkdemo_semaphore_holders_never_exceed_the_limit() {
+    let zk = shared().connect_string();
+    let path = unique_path("semaphore");
+    let mut procs: Vec<Proc> = (0..2)
+        .map(|i| kazoo_semaphore(&zk, &path, &format!("k{i}"), 6, 0.05, 2))
+        .collect();
+    for i in 0..3 {
+        procs.push(json_lock(
+            &zk,
+            &path,
+            &format!("z{i}"),
+            &[
+                "--max-leases",
+                "2",
+                "--hold",
+                "50ms",
+                "--pause",
+                "10ms",
+                "--count",
+                "6",
+            ],
+        ));
+    }
+    let all = holds_of_all(&mut procs);
+    for (p, s) in procs.iter().zip(&all) {
+        assert_eq!(s.len(), 6, "every holder holds 6 times: {}", p.transcript());
+    }
+    assert_eq!(
+        most_at_once(&all),
+        2,
+        "at most 2 at once, and 2 at some time"
+    );
+    // The limit is stored on the node, as kazoo stores it; asking for another is refused
+    // before anything is written, with the stored one named.
+    let mut c = zkdemo();
+    c.args([
+        "--zk",
+        &zk,
+        "lock",
+        "--max-leases",
+        "3",
+        "--path",
+        &path,
+        "--",
+        "true",
+    ]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(2), "{}", p.transcript());
+    assert!(p.stderr().contains("allows 2 leases"), "{}", p.stderr());
+    assert!(shared_children(&path).is_empty(), "no lease left behind");
+    // Nobody holds a lease now, but a plain lock's node there would still count as one for
+    // kazoo's users: refused, nothing written.
+    let mut c = zkdemo();
+    c.args(["--zk", &zk, "lock", "--path", &path, "-n", "--", "true"]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(2), "{}", p.transcript());
+    assert!(p.stderr().contains("--max-leases"), "{}", p.stderr());
+    assert!(shared_children(&path).is_empty(), "nothing written");
+}
+
+#[test]
+fn a_full_semaphore_gives_up_with_the_conflict_code_and_hands_over_a_fencing_token() {
+    let zk = shared().connect_string();
+    let path = unique_path("semaphore-full");
+    let holder = kazoo_semaphore(&zk, &path, "k", 1, 30.0, 1);
+    holder
+        .wait_event("acquired", Duration::from_secs(20))
+        .expect("kazoo holds the only lease");
+    let mut c = zkdemo();
+    c.args([
+        "--zk",
+        &zk,
+        "lock",
+        "--max-leases",
+        "1",
+        "--path",
+        &path,
+        "-n",
+        "--",
+        "true",
+    ]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(75), "{}", p.transcript());
+    // A waiter says whose leases it waits for.
+    let waiter = json_lock(
+        &zk,
+        &path,
+        "z",
+        &["--max-leases", "1", "--count", "1", "--hold", "0s"],
+    );
+    let queued = waiter
+        .wait_event("queued", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("the waiter says it waits: {}", waiter.transcript()));
+    assert_eq!(queued["position"], 2, "{queued}");
+    assert_eq!(queued["waiting_on_id"], "k", "{queued}");
+    drop(waiter);
+    // A plain lock would count as one more lease there: refused, nothing written.
+    let before = shared_children(&path);
+    let mut c = zkdemo();
+    c.args(["--zk", &zk, "lock", "--path", &path, "-n", "--", "true"]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(2), "{}", p.transcript());
+    assert!(p.stderr().contains("--max-leases"), "{}", p.stderr());
+    assert_eq!(shared_children(&path), before);
+    drop(holder);
+    let mut c = zkdemo();
+    c.args([
+        "--zk",
+        &zk,
+        "lock",
+        "--max-leases",
+        "1",
+        "--path",
+        &path,
+        "-w",
+        "20s",
+        "--",
+    ])
+    .args(["sh", "-c", "echo $ZKDEMO_FENCING_TOKEN $ZKDEMO_LOCK_NODE"]);
+    let (st, p) = run(c, Duration::from_secs(30));
+    assert!(st.success(), "{}", p.transcript());
+    assert!(
+        p.stderr().contains("holding a lease of the semaphore"),
+        "it says what it holds: {}",
+        p.stderr()
+    );
+    let out = p
+        .lines()
+        .into_iter()
+        .map(|l| l.text)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut words = out.split_whitespace();
+    assert!(words.next().unwrap().parse::<i64>().unwrap() > 0, "{out}");
+    let node = words.next().unwrap();
+    assert!(
+        node.starts_with(&format!("{path}/")) && node.len() == path.len() + 33,
+        "a lease: {out}"
+    );
+}
+
+/// A contender keeps its node-name prefix across sessions, and its lease is named by it: after
+/// a given-up session (its close failed, the link was cut) the next session finds the lease
+/// still held by the old one until the server expires it. Planted here by the test's own
+/// session: the worker must wait for that lease to go, quietly (it watches the leases), and
+/// then take it. A retry at once would ask the server thousands of times a second.
+#[test]
+fn a_lease_by_our_name_that_another_session_holds_is_waited_for_without_a_spin() {
+    let zk = shared().connect_string();
+    let addr = shared().addr(0);
+    let path = unique_path("semaphore-ours");
+    // kazoo's Semaphore serialises acquisition with a Lock beside it (`path + "-__lock__"`).
+    let queue = format!("{path}-__lock__");
+    let s = shared_session();
+    // A kazoo lock node ahead of the worker in the semaphore's lock queue holds it there
+    // until its lease is planted.
+    s.ensure_path(&queue).unwrap();
+    let ahead = s
+        .create(
+            &format!("{queue}/{:032x}__lock__", 7),
+            b"ahead".to_vec(),
+            NodeKind::EphemeralSequential,
+        )
+        .unwrap();
+    let mut worker = json_lock(
+        &zk,
+        &path,
+        "z",
+        &[
+            "--session-timeout",
+            "4s",
+            "--max-leases",
+            "2",
+            "--count",
+            "1",
+            "--hold",
+            "200ms",
+        ],
+    );
+    let mine = eventually(Duration::from_secs(20), || {
+        shared_children(&queue)
+            .into_iter()
+            .find(|n| !ahead.ends_with(n.as_str()))
+    })
+    .unwrap_or_else(|| panic!("the worker joins the queue: {}", worker.transcript()));
+    let sid = s
+        .exists(&format!("{queue}/{mine}"))
+        .unwrap()
+        .and_then(|st| st.owner())
+        .expect("the worker's node is ephemeral")
+        .0;
+    let lease = format!("{path}/{}", &mine[..32]);
+    s.create(&lease, b"impostor".to_vec(), NodeKind::Ephemeral)
+        .unwrap();
+    s.delete(&ahead, None).unwrap();
+    // First in the queue, one lease of two taken: it tries ours, finds it held, and says so.
+    let queued = eventually(Duration::from_secs(10), || {
+        worker
+            .events()
+            .into_iter()
+            .find(|e| e["event"] == "queued" && e["waiting_on_id"] == "impostor")
+    })
+    .unwrap_or_else(|| panic!("it waits for the planted lease: {}", worker.transcript()));
+    assert_eq!(queued["position"], 2, "{queued}");
+    let before = received_on(&addr, sid).expect("the worker's connection");
+    let t = Instant::now();
+    sleep(Duration::from_secs(2));
+    let asked = received_on(&addr, sid).expect("the worker's connection") - before;
+    eprintln!(
+        "MEASURE {asked} requests in {:?} while the lease is held",
+        t.elapsed()
+    );
+    assert!(asked <= 10, "{asked} requests in 2 s: a spin, not a wait");
+    assert!(
+        !worker.events().iter().any(|e| e["event"] == "acquired"),
+        "it does not hold beside the lease's holder: {}",
+        worker.transcript()
+    );
+    // The old holder goes (here: deleted; there: the old session expires): it takes the lease.
+    s.delete(&lease, None).unwrap();
+    let acquired = worker
+        .wait_event("acquired", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("it takes the lease: {}", worker.transcript()));
+    assert_eq!(
+        acquired["node"],
+        mine[..32],
+        "its lease, by its name: {acquired}"
+    );
+    let st = worker.wait_exit(Duration::from_secs(10)).expect("exits");
+    assert!(st.success(), "{}", worker.transcript());
+    s.close();
+}
