@@ -135,7 +135,36 @@ fn a_full_semaphore_gives_up_with_the_conflict_code_and_hands_over_a_fencing_tok
         .unwrap_or_else(|| panic!("the waiter says it waits: {}", waiter.transcript()));
     assert_eq!(queued["position"], 2, "{queued}");
     assert_eq!(queued["waiting_on_id"], "k", "{queued}");
+    // Stopped, it leaves the queue at once (a killed one would stay until its session expires).
+    let mut waiter = waiter;
+    waiter.signal(libc::SIGTERM);
+    waiter
+        .wait_exit(Duration::from_secs(10))
+        .expect("the waiter stops");
+    // A kazoo contender waiting for a lease holds the semaphore's lock meanwhile; a waiter
+    // behind it names it by the id kazoo meant ("k2"), not by what kazoo wrote (b'k2').
+    let acquiring = kazoo_semaphore(&zk, &path, "k2", 1, 0.0, 1);
+    acquiring
+        .wait_event("ready", Duration::from_secs(20))
+        .expect("the second kazoo client starts");
+    let queue = format!("{path}-__lock__");
+    eventually(Duration::from_secs(20), || {
+        (!shared_children(&queue).is_empty()).then_some(())
+    })
+    .expect("k2 queues at the semaphore's lock");
+    let waiter = json_lock(
+        &zk,
+        &path,
+        "z",
+        &["--max-leases", "1", "--count", "1", "--hold", "0s"],
+    );
+    let queued = waiter
+        .wait_event("queued", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("the waiter says it waits: {}", waiter.transcript()));
+    assert_eq!(queued["position"], 2, "{queued}");
+    assert_eq!(queued["waiting_on_id"], "k2", "{queued}");
     drop(waiter);
+    drop(acquiring);
     // A plain lock would count as one more lease there: refused, nothing written.
     let before = shared_children(&path);
     let mut c = zkdemo();

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use crate::inbox::{Wake, Waker};
+use crate::queue::kazoo_semaphore as kazoo;
 use crate::session::{self, Session};
 use crate::watch::{ChildrenWatch, DataWatch};
 
@@ -147,8 +148,8 @@ impl Reader<'_> {
             };
             // A kazoo Semaphore (`view::semaphore`): only a node whose data is a number can be
             // one, so only then is its lock sibling looked at (and watched, for its queue).
-            if let Some(limit) = view::parse_limit(&data).filter(|_| hint == RoleHint::Auto) {
-                let lock = view::semaphore_lock_path(path);
+            if let Some(limit) = kazoo::parse_limit(&data).filter(|_| hint == RoleHint::Auto) {
+                let lock = kazoo::lock_path(path);
                 let queued = self.children(&lock)?;
                 if view::is_semaphore(&children, queued.is_some()) {
                     let leases = self.each_child(path, children)?;

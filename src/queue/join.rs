@@ -73,7 +73,12 @@ impl Queue {
             Err(e) => return Err(e.into()),
         };
         match limit {
-            Some(n) if s.exists(&super::lease::lock_path(&self.dir))?.is_some() => Ok(Some(n)),
+            Some(n)
+                if s.exists(&super::kazoo_semaphore::lock_path(&self.dir))?
+                    .is_some() =>
+            {
+                Ok(Some(n))
+            }
             _ => Ok(None),
         }
     }

@@ -15,17 +15,12 @@
 
 use std::time::Instant;
 
+use super::kazoo_semaphore::{lock_path, parse_limit};
 use super::name::{Format, Name};
 use super::wake::{drain, next_wake, Waited};
 use super::{Error, OwnNode, Position, Queue, Recipe, Result};
 use crate::inbox::{Inbox, Wake, Waker};
 use crate::session::{self, NodeKind, Session};
-
-/// The sibling path whose lock serialises a semaphore's acquisition (kazoo: `path + "-" +
-/// "__lock__"`).
-pub fn lock_path(path: &str) -> String {
-    format!("{path}-__lock__")
-}
 
 impl Queue {
     /// Make this queue a semaphore of `max` leases at `path` (kazoo's recipe only).
@@ -74,11 +69,8 @@ impl Queue {
             return Err(Error::Foreign(foreign));
         }
         let (data, _) = s.get_data(&self.path)?;
-        match std::str::from_utf8(&data)
-            .ok()
-            .and_then(|t| t.trim().parse::<u32>().ok())
-        {
-            Some(stored) if stored != max => Err(Error::LeaseLimit(stored)),
+        match parse_limit(&data) {
+            Some(stored) if stored != u64::from(max) => Err(Error::LeaseLimit(stored)),
             _ => Ok(()),
         }
     }

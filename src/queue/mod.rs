@@ -17,6 +17,7 @@
 //! a node of an earlier, expired session of ours is not ours.
 
 mod join;
+pub mod kazoo_semaphore;
 mod lease;
 pub mod name;
 pub mod recipe;
@@ -46,7 +47,7 @@ pub enum Error {
     /// (`Recipe::check_directory`): their formats.
     Foreign(Vec<Format>),
     /// A semaphore's path stores another limit than ours: the one stored.
-    LeaseLimit(u32),
+    LeaseLimit(u64),
     /// A plain lock asked for on a kazoo Semaphore's path (its limit): our node would count
     /// as a lease.
     Semaphore(u32),
@@ -231,9 +232,15 @@ impl Queue {
             Format::KazooLease => &self.path,
             _ => &self.dir,
         };
-        s.get_data(&format!("{dir}/{}", n.name))
+        let data = s
+            .get_data(&format!("{dir}/{}", n.name))
             .map(|(d, _)| d)
-            .unwrap_or_default()
+            .unwrap_or_default();
+        // kazoo's Semaphore writes its contenders' ids as Python bytes (`b'k'`).
+        match self.leases {
+            Some(_) => kazoo_semaphore::contender_id(&data),
+            None => data,
+        }
     }
 
     /// Delete our node, retrying a few times on connection errors so that no ghost contender

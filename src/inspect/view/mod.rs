@@ -23,9 +23,7 @@ pub use config::{is_config, parse_config};
 pub use format::{fmt_age, fmt_time};
 pub use json::to_json;
 pub use queue::{build_queue, name_suggests_queue, Problem, Queue, Role, RoleHint, Row};
-pub use semaphore::{
-    build_semaphore, is_semaphore, parse_limit, semaphore_lock_path, Lease, Semaphore,
-};
+pub use semaphore::{build_semaphore, is_semaphore, Lease, Semaphore};
 pub use text::to_text;
 
 /// One child of a directory as read: name, data, stat.

@@ -9,9 +9,8 @@
 //!   (nodes `<32 hex>__lock__<seq>`, data its id). The lock's holder creates its lease when
 //!   fewer than N children exist, or waits for one to go, then lets the lock go. So the head
 //!   of that queue is the one acquiring a lease now (`Role::Acquiring`), the rest wait behind
-//!   it, in the lock's order. kazoo hands its id to that `Lock` already encoded, and the
-//!   `Lock` writes `str()` of it: Python's repr of bytes, `b'<id>'` (measured with kazoo
-//!   2.11). The id shown for a contender there is the one inside (`python_bytes`).
+//!   it, in the lock's order. The id shown for a contender there is the one kazoo meant
+//!   (`queue::kazoo_semaphore::contender_id`).
 //!
 //! What counts as a semaphore (`is_semaphore`): P's data is a decimal integer, and either the
 //! sibling `P-__lock__` exists (kazoo's Semaphore creates it with P, on the first acquire;
@@ -24,61 +23,13 @@
 use super::duplicates::{self, Node};
 use super::queue::{build_queue, Problem, Role, RoleHint, Row};
 use super::{Child, NodeStat};
+use crate::queue::kazoo_semaphore::{self as kazoo, contender_id};
+use crate::queue::name::is_kazoo_lease;
 
-/// The sibling path whose kazoo `Lock` serialises the acquisitions of the semaphore at `path`.
-pub fn semaphore_lock_path(path: &str) -> String {
-    format!("{path}-__lock__")
-}
-
-/// The limit kazoo reads from a semaphore's data: decimal digits (surrounding whitespace
-/// allowed, as Python's `int()` allows it). None for anything else.
-pub fn parse_limit(data: &[u8]) -> Option<u64> {
-    let text = std::str::from_utf8(data).ok()?.trim();
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
-}
-
-/// A lease node's name: a uuid4 in hex, as kazoo's Semaphore names its lease.
-pub fn is_lease_name(name: &str) -> bool {
-    name.len() == 32 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
-/// Is a path whose data is a limit (`parse_limit`) a semaphore? Yes when the sibling
+/// Is a path whose data is a limit (`kazoo_semaphore::parse_limit`) a semaphore? Yes when the sibling
 /// `P-__lock__` exists, or when it has children and every one is lease-shaped.
 pub fn is_semaphore(children: &[String], lock_exists: bool) -> bool {
-    lock_exists || (!children.is_empty() && children.iter().all(|c| is_lease_name(c)))
-}
-
-/// The bytes of a Python bytes literal as `repr()` writes it (`b'id'`, `b"it's"`, with `\\`,
-/// `\'`, `\n`, `\r`, `\t` and `\xhh` escapes); None for anything else.
-pub fn python_bytes(data: &[u8]) -> Option<Vec<u8>> {
-    let (&quote, body) = data.strip_prefix(b"b")?.split_first()?;
-    if !matches!(quote, b'\'' | b'"') {
-        return None;
-    }
-    let body = body.strip_suffix(&[quote])?;
-    let mut out = Vec::with_capacity(body.len());
-    let mut it = body.iter().copied();
-    while let Some(c) = it.next() {
-        match c {
-            b'\\' => out.push(match it.next()? {
-                c @ (b'\\' | b'\'' | b'"') => c,
-                b'n' => b'\n',
-                b'r' => b'\r',
-                b't' => b'\t',
-                b'x' => {
-                    let hex = [it.next()?, it.next()?];
-                    u8::from_str_radix(std::str::from_utf8(&hex).ok()?, 16).ok()?
-                }
-                _ => return None,
-            }),
-            c if c == quote || !(0x20..0x7f).contains(&c) => return None,
-            c => out.push(c),
-        }
-    }
-    Some(out)
+    lock_exists || (!children.is_empty() && children.iter().all(|c| is_kazoo_lease(c)))
 }
 
 /// A lease in use.
@@ -119,7 +70,7 @@ pub fn build_semaphore(
     leases: Vec<Child>,
     queued: Vec<Child>,
 ) -> Semaphore {
-    let lock_path = semaphore_lock_path(path);
+    let lock_path = kazoo::lock_path(path);
     let mut leases: Vec<Lease> = leases
         .into_iter()
         .map(|c| Lease {
@@ -139,9 +90,7 @@ pub fn build_semaphore(
             if r.role != Role::Waiting {
                 r.role = Role::Acquiring;
             }
-            if let Some(id) = python_bytes(&r.data) {
-                r.data = id;
-            }
+            r.data = contender_id(&r.data);
             r
         })
         .collect();
@@ -169,7 +118,7 @@ pub fn build_semaphore(
         });
     }
     for l in &leases {
-        if !is_lease_name(&l.node) {
+        if !is_kazoo_lease(&l.node) {
             problems.push(Problem {
                 kind: "not-a-lease",
                 message: format!(
@@ -243,15 +192,9 @@ mod tests {
 
     #[test]
     fn what_counts_as_a_semaphore() {
-        assert_eq!(parse_limit(b"3"), Some(3));
-        assert_eq!(parse_limit(b" 12\n"), Some(12));
-        assert_eq!(parse_limit(b"0"), Some(0));
-        for no in [&b""[..], b"-1", b"3.0", b"x", b"a=1", b"\xff"] {
-            assert_eq!(parse_limit(no), None, "{no:?}");
-        }
-        assert!(is_lease_name(A));
-        assert!(!is_lease_name(&A.to_uppercase()));
-        assert!(!is_lease_name(&format!("{A}__lock__0000000001")));
+        assert!(is_kazoo_lease(A));
+        assert!(!is_kazoo_lease(&A.to_uppercase()));
+        assert!(!is_kazoo_lease(&format!("{A}__lock__0000000001")));
         let leases = vec![A.to_owned(), B.to_owned()];
         assert!(is_semaphore(&leases, false));
         assert!(is_semaphore(&[], true));
@@ -259,28 +202,6 @@ mod tests {
         assert!(!is_semaphore(&[A.into(), "junk".into()], false));
         // The lock's existence is proof enough: kazoo counts a foreign child as a lease.
         assert!(is_semaphore(&[A.into(), "junk".into()], true));
-        assert_eq!(semaphore_lock_path("/s"), "/s-__lock__");
-    }
-
-    #[test]
-    fn kazoo_ids_in_the_lock_are_python_bytes() {
-        assert_eq!(python_bytes(b"b'sem-c'").unwrap(), b"sem-c");
-        assert_eq!(python_bytes(b"b''").unwrap(), b"");
-        assert_eq!(python_bytes(br#"b"it's""#).unwrap(), b"it's");
-        assert_eq!(
-            python_bytes(br"b'caf\xc3\xa9\n\\'").unwrap(),
-            "caf\u{e9}\n\\".as_bytes()
-        );
-        for no in [
-            &b"sem-c"[..],
-            b"b'x",
-            b"b'a'b'",
-            b"b'\\q'",
-            b"b'\\x4'",
-            b"b'\n'",
-        ] {
-            assert_eq!(python_bytes(no), None, "{no:?}");
-        }
     }
 
     #[test]
