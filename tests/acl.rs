@@ -230,3 +230,67 @@ fn run_with(cmd: &mut std::process::Command) -> (std::process::ExitStatus, Proc)
     let c = std::mem::replace(cmd, zkdemo());
     run(c, Duration::from_secs(15))
 }
+
+/// One private node does not hide the others: `inspect` lists what it may read and names the
+/// node it may not (text and JSON); asked for that node alone, it says so (exit 77).
+#[test]
+fn inspect_shows_what_it_may_read_and_names_a_private_node() {
+    let private = format!("/configs{}", unique_path("inspect-private"));
+    let public = format!("/configs{}", unique_path("inspect-public"));
+    // The public one first: /configs is made by it, open (a private set would make it private).
+    let mut cmd = zkdemo();
+    cmd.args(["--zk", &shared().connect_string()]).args([
+        "config",
+        "--path",
+        &public,
+        "set",
+        "shown=yes",
+    ]);
+    let (status, p) = run(cmd, Duration::from_secs(15));
+    assert!(status.success(), "{}", p.transcript());
+    let mut cmd = zk_authed(
+        &["--acl", "private"],
+        &["config", "--path", &private, "set", "k=v"],
+    );
+    let (status, p) = run_with(&mut cmd);
+    assert!(status.success(), "{}", p.transcript());
+
+    let inspect = |args: &[&str]| {
+        let mut cmd = zkdemo();
+        cmd.env_remove("ZKDEMO_AUTH")
+            .args(["--zk", &shared().connect_string()])
+            .args(args);
+        run(cmd, Duration::from_secs(15))
+    };
+    let (status, p) = inspect(&["inspect"]);
+    assert_eq!(status.code(), Some(0), "{}", p.transcript());
+    let out: String = p.lines().into_iter().map(|l| l.text + "\n").collect();
+    assert!(out.contains(&public) && out.contains("shown"), "{out}");
+    assert!(
+        out.contains(&format!("{private}: not readable")),
+        "the private node is named: {out}"
+    );
+    let (status, p) = inspect(&["--json", "inspect"]);
+    assert_eq!(status.code(), Some(0), "{}", p.transcript());
+    let paths = p.events()[0]["paths"].clone();
+    assert!(
+        paths
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["path"] == private.as_str() && v["kind"] == "denied"),
+        "{paths}"
+    );
+    let (status, p) = inspect(&["inspect", &private]);
+    assert_eq!(status.code(), Some(77), "{}", p.transcript());
+    assert!(
+        p.stderr()
+            .contains(&format!("not allowed to read {private}")),
+        "{}",
+        p.stderr()
+    );
+    // With the credentials it reads as any config.
+    let mut cmd = zk_authed(&[], &["inspect", &private]);
+    let (status, p) = run_with(&mut cmd);
+    assert!(status.success(), "{}", p.transcript());
+}

@@ -9,7 +9,7 @@
 //!
 //! JSON (`--json`): one `inspect` event per state, `{"event":"inspect","ts":…,"state":N,
 //! "status":null|"…","paths":[VIEW…]}`, where each VIEW has `path` and `kind` (`queue`,
-//! `semaphore`, `config`, `node`, `tree`, `absent`); `--servers` prints one `server` event
+//! `semaphore`, `config`, `node`, `tree`, `absent`, `denied`); `--servers` prints one `server` event
 //! per server.
 //!
 //! `--watch` is driven by watches, not polling: every read arms a watch on what it read, a
@@ -73,9 +73,11 @@ own rule: readers of a read/write lock share it while no writer is ahead of them
 A semaphore is a path whose data is a number (the limit) with a PATH-__lock__ sibling, or
 with children that are all leases (32 hex digits); --role shows it as a queue instead.
 A config is a node under /configs or one whose data is key=value lines. Anything else is
-shown like `zkCli get -s`.
+shown like `zkCli get -s`. A node whose ACL does not let this session read it is named
+(\"not readable\") among the others; see --auth.
 
-Exit codes: 0; 3 when a path given does not exist; 69 when no server can be reached
+Exit codes: 0; 3 when a path given does not exist; 77 when a path given may not be read;
+69 when no server can be reached
 (with --servers: when no server tells its state); 130/143 after Ctrl-C/SIGTERM in --watch.";
 
 /// Show locks, elections and configs as they are: once, as a tree, or live.
@@ -160,18 +162,24 @@ impl Ctx {
     }
 
     fn missing(&self, views: &[View]) -> Vec<String> {
+        self.named(views, |v| matches!(v, View::Absent { .. }))
+    }
+
+    /// The paths of the views that are `which`, when the user named the paths (none for the
+    /// default listing: it shows what it can, a private node among the others by its name).
+    fn named(&self, views: &[View], which: impl Fn(&View) -> bool) -> Vec<String> {
         if !self.explicit {
             return Vec::new();
         }
         views
             .iter()
-            .filter(|v| matches!(v, View::Absent { .. }))
+            .filter(|v| which(v))
             .map(|v| v.path().to_owned())
             .collect()
     }
 
-    /// The state as one event: JSON with every view, or the text of each (a missing path
-    /// the user named is left to the error message, in text).
+    /// The state as one event: JSON with every view, or the text of each (a missing or
+    /// unreadable path the user named is left to the error message, in text).
     fn event(&self, state: u64, status: Option<&str>, views: &[View]) -> Event {
         let now = now_ms();
         let json: Vec<Value> = views.iter().map(|v| view::to_json(v, now)).collect();
@@ -181,7 +189,10 @@ impl Ctx {
         }
         let mut first = true;
         for v in views {
-            if self.explicit && !self.watching && matches!(v, View::Absent { .. }) {
+            if self.explicit
+                && !self.watching
+                && matches!(v, View::Absent { .. } | View::Denied { .. })
+            {
                 continue;
             }
             if !first {
@@ -226,11 +237,20 @@ fn once(ctx: &Ctx, cfg: &SessionConfig) -> exit::Result<i32> {
     ctx.out.emit(&ctx.event(0, None, &views));
     s.close();
     let missing = ctx.missing(&views);
-    if missing.is_empty() {
-        Ok(exit::OK)
-    } else {
-        Err(not_found(&missing))
+    if !missing.is_empty() {
+        return Err(not_found(&missing));
     }
+    let denied = ctx.named(&views, |v| matches!(v, View::Denied { .. }));
+    if !denied.is_empty() {
+        return Err(exit::Error::new(
+            exit::NO_PERMISSION,
+            format!(
+                "not allowed to read {}: its ACL does not grant this session READ; see --auth",
+                denied.join(", ")
+            ),
+        ));
+    }
+    Ok(exit::OK)
 }
 
 fn watch(ctx: &Ctx, cfg: &SessionConfig) -> exit::Result<i32> {

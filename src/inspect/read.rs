@@ -99,9 +99,21 @@ impl Reader<'_> {
     fn each_child(&mut self, dir: &str, names: Vec<String>) -> session::Result<Vec<Child>> {
         let mut read = Vec::with_capacity(names.len());
         for name in names {
-            match self.contender(&join(dir, &name)) {
+            let path = join(dir, &name);
+            match self.contender(&path) {
                 Ok((data, stat)) => read.push(Child { name, data, stat }),
                 Err(session::Error::NoNode) => {}
+                // A contender we may not read (its own ACL): its place and owner still show
+                // (`exists` needs no right), its id does not.
+                Err(session::Error::NoAuth) => {
+                    if let Some(stat) = self.session.exists(&path)? {
+                        read.push(Child {
+                            name,
+                            data: Vec::new(),
+                            stat,
+                        });
+                    }
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -114,7 +126,13 @@ impl Reader<'_> {
             Target::Path(p) => Ok(vec![self.path(p, hint)?]),
             Target::EachChild(dir) => {
                 // Absent: its existence is watched (it may be created).
-                let Some(kids) = self.children(dir)? else {
+                let kids = match self.children(dir) {
+                    Err(session::Error::NoAuth) => {
+                        return Ok(vec![View::Denied { path: dir.clone() }])
+                    }
+                    r => r?,
+                };
+                let Some(kids) = kids else {
                     return Ok(vec![View::Absent { path: dir.clone() }]);
                 };
                 if kids.is_empty() {
@@ -134,8 +152,16 @@ impl Reader<'_> {
         }
     }
 
-    /// One path, shown as a semaphore, a queue, a config, or a plain node.
+    /// One path, shown as a semaphore, a queue, a config, or a plain node; `Denied` when its
+    /// ACL does not let us read it (or list it).
     pub fn path(&mut self, path: &str, hint: RoleHint) -> session::Result<View> {
+        match self.readable_path(path, hint) {
+            Err(session::Error::NoAuth) => Ok(View::Denied { path: path.into() }),
+            r => r,
+        }
+    }
+
+    fn readable_path(&mut self, path: &str, hint: RoleHint) -> session::Result<View> {
         // A node can be deleted between two reads: read again then (a few times; a path that
         // flickers that fast is shown as whatever the last try saw). The data recipe itself
         // reads again when the node is created between a failed read and its existence watch.
@@ -199,9 +225,12 @@ impl Reader<'_> {
                 break;
             }
             let kids = if stat.num_children > 0 || self.waker.is_some() {
-                match self.children(&path)? {
-                    Some(k) => k,
-                    None => continue,
+                match self.children(&path) {
+                    Ok(Some(k)) => k,
+                    Ok(None) => continue,
+                    // Not ours to list: shown without its children (`exists` still works).
+                    Err(session::Error::NoAuth) => Vec::new(),
+                    Err(e) => return Err(e),
                 }
             } else {
                 Vec::new()

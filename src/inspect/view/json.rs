@@ -57,6 +57,7 @@ fn problems_json(problems: &[Problem]) -> Value {
 pub fn to_json(v: &View, now_ms: i64) -> Value {
     match v {
         View::Absent { path } => json!({"path": path, "kind": "absent"}),
+        View::Denied { path } => json!({"path": path, "kind": "denied"}),
         View::Queue(q) => {
             let rows: Vec<Value> = q.rows.iter().map(|r| row_json(r, now_ms)).collect();
             json!({"path": q.path, "kind": "queue", "head_role": q.head_role.as_str(),

@@ -73,6 +73,11 @@ pub enum View {
     Absent {
         path: String,
     },
+    /// The node's ACL does not let this session read it (NoAuth): shown by name, so that one
+    /// private node does not hide the others.
+    Denied {
+        path: String,
+    },
     Queue(Queue),
     Semaphore(Semaphore),
     Config(Config),
@@ -83,7 +88,7 @@ pub enum View {
 impl View {
     pub fn path(&self) -> &str {
         match self {
-            View::Absent { path } => path,
+            View::Absent { path } | View::Denied { path } => path,
             View::Queue(q) => &q.path,
             View::Semaphore(s) => &s.path,
             View::Config(c) => &c.path,

@@ -14,6 +14,12 @@ pub fn to_text(v: &View, now_ms: i64) -> String {
         View::Absent { path } => {
             let _ = writeln!(out, "{path}: does not exist");
         }
+        View::Denied { path } => {
+            let _ = writeln!(
+                out,
+                "{path}: not readable (its ACL does not grant this session READ; see --auth)"
+            );
+        }
         View::Queue(q) => {
             let what = if q.head_role == Role::Leader {
                 "election"
