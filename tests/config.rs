@@ -244,6 +244,16 @@ fn interactive_updater_through_a_pipe() {
         stderr.contains("line 2") && stderr.contains("not key=value"),
         "{stderr}"
     );
+
+    // Blanks around `=` belong to neither side (a new user typed `c = 3` and then could not
+    // get, nor unset, the key "c ").
+    let path = unique_path("pipe-spaces");
+    let out = interactive(c, &path, b"c = 3\n  name =  two words \n", true);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        truth(c, &path),
+        Some((1, json!({"c": "3", "name": "two words "})))
+    );
 }
 
 /// Issue #17, item 11: on a terminal, Ctrl-D (end of input) after the prompt ends the line, so

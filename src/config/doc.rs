@@ -121,12 +121,18 @@ pub fn check_key(key: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `key=value` → the pair, checked. The value is everything after the first `=` and may be
-/// empty; it cannot hold a newline (it would become a line of its own).
+/// What `parse_pair` drops around the `=`: spaces and tabs (a newline stays, and is refused).
+pub const BLANKS: [char; 2] = [' ', '\t'];
+
+/// `key=value` → the pair, checked. Spaces around the `=` belong to neither side, as in
+/// Java's `.properties` files (`c = 3` sets `c` to `3`): the key is trimmed, and the value is
+/// everything after the first `=` and the blanks right after it (later `=` and spaces
+/// included; it may be empty). It cannot hold a newline (it would become a line of its own).
 pub fn parse_pair(s: &str) -> Result<(String, String), String> {
     let Some((k, v)) = s.split_once('=') else {
         return Err(format!("{:?} is not key=value", escape(s.as_bytes())));
     };
+    let (k, v) = (k.trim_matches(BLANKS), v.trim_start_matches(BLANKS));
     check_key(k)?;
     if v.contains('\n') {
         return Err(format!("the value of {k:?} holds a newline"));
@@ -293,6 +299,13 @@ mod tests {
         assert_eq!(parse_pair("a=1").unwrap(), ("a".into(), "1".into()));
         assert_eq!(parse_pair("a==1").unwrap(), ("a".into(), "=1".into()));
         assert_eq!(parse_pair("a=").unwrap(), ("a".into(), "".into()));
+        // Blanks around `=` are not part of the key or the value; the rest of the value is.
+        assert_eq!(parse_pair("c = 3").unwrap(), ("c".into(), "3".into()));
+        assert_eq!(
+            parse_pair(" b\t=\t two  words = x ").unwrap(),
+            ("b".into(), "two  words = x ".into())
+        );
+        assert!(parse_pair("  = 1").is_err());
         assert!(parse_pair("a").is_err());
         assert!(parse_pair("=1").is_err());
         assert!(parse_pair("a\nb=1").is_err());

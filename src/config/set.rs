@@ -24,7 +24,8 @@ zkdemo config set --raw 'anything at all' # replace the whole data, as the origi
 zkdemo config set                        # interactive: one key=value per line\n  \
 zkdemo config set --raw                  # interactive: each line replaces the whole data\n\
 \n\
-Interactive input: each line is `key=value` (the value is the rest of the line, spaces and = \
+Interactive input: each line is `key=value` (blanks around the first = are dropped, as in \
+.properties files: `c = 3` sets c to 3; the value is the rest of the line, later spaces and = \
 included) or `unset KEY [KEY…]`; it is written at once and answered with the new version. A bad \
 line is answered with an error and the loop goes on; blank lines are skipped. With --raw and no \
 TEXT, each line (a blank one too) replaces the whole data, as the original config_updater.py \
