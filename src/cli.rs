@@ -10,8 +10,15 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod parse;
+
+pub use parse::{
+    parse_connect_timeout, parse_duration, parse_duration_or_zero, parse_lead, parse_node_path,
+    parse_path, parse_session_timeout, parse_tick_time, AuthParser, MAX_DURATION,
+};
+
 use crate::output::Output;
-use crate::session::{validate_path, AclMode, Auth, ConnectString, SessionConfig};
+use crate::session::{AclMode, Auth, ConnectString, SessionConfig};
 
 const AFTER_HELP: &str = "See it all at once: `zkdemo demo`. Or start a local server with \
 `zkdemo server`, then try `zkdemo lock --id 1` in two terminals.";
@@ -242,146 +249,9 @@ pub enum Command {
     Completions(crate::manual::CompletionsArgs),
 }
 
-/// `--auth`'s parser. A bad value is never echoed (clap's own error quotes the value given,
-/// and a malformed `--auth` is often a bare password).
-#[derive(Debug, Clone, Copy)]
-pub struct AuthParser;
-
-impl clap::builder::TypedValueParser for AuthParser {
-    type Value = Auth;
-
-    fn parse_ref(
-        &self,
-        cmd: &clap::Command,
-        _arg: Option<&clap::Arg>,
-        value: &std::ffi::OsStr,
-    ) -> Result<Auth, clap::Error> {
-        let why = match value.to_str() {
-            Some(s) => match Auth::parse(s) {
-                Ok(a) => return Ok(a),
-                Err(why) => why,
-            },
-            None => "not UTF-8".into(),
-        };
-        Err(clap::Error::raw(
-            clap::error::ErrorKind::ValueValidation,
-            format!("invalid value for '--auth <USER:PASSWORD>' (not shown): {why}\n"),
-        )
-        .with_cmd(cmd))
-    }
-}
-
-/// The longest duration any option takes (10 years): `now + d` never overflows the clock.
-pub const MAX_DURATION: Duration = Duration::from_secs(3650 * 24 * 3600);
-
-/// A validated znode path.
-pub fn parse_path(s: &str) -> Result<String, String> {
-    validate_path(s)?;
-    Ok(s.to_owned())
-}
-
-/// The znode of a lock, an election or a config: a validated path other than the root (the
-/// root's children are the whole tree, not a queue).
-pub fn parse_node_path(s: &str) -> Result<String, String> {
-    if s == "/" {
-        return Err(
-            "the root cannot be a lock, an election or a config node: name a node \
-                    under it (e.g. /demo-lock)"
-                .into(),
-        );
-    }
-    parse_path(s)
-}
-
-/// Parse `250ms`, `2s`, `1m`, `1h 30m` (humantime's grammar), zero included: for the options
-/// where zero means "at once" (`--hold`, `--pause`, `-w`, `--kill-grace`).
-pub fn parse_duration_or_zero(s: &str) -> Result<Duration, String> {
-    let d = humantime::parse_duration(s.trim())
-        .map_err(|e| format!("{e} (write a duration like 250ms, 2s, 1m)"))?;
-    // Deadlines are instants on the monotonic clock: keep every sum far from its limit.
-    if d > MAX_DURATION {
-        return Err("too long: at most 3650 days".into());
-    }
-    Ok(d)
-}
-
-/// A duration longer than zero; `why` says why zero means nothing for this option.
-fn positive(s: &str, why: &str) -> Result<Duration, String> {
-    let d = parse_duration_or_zero(s)?;
-    if d.is_zero() {
-        return Err(format!("must be longer than zero: {why}"));
-    }
-    Ok(d)
-}
-
-/// A duration longer than zero, for an option that has no use for zero.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    positive(s, "zero has no meaning here")
-}
-
-/// `--session-timeout`: a session cannot live for no time.
-pub fn parse_session_timeout(s: &str) -> Result<Duration, String> {
-    positive(
-        s,
-        "a session must last some time (the server grants 2 to 20 ticks: 4s to 40s with \
-         its default tick of 2s)",
-    )
-}
-
-/// `--connect-timeout`: no session is made in no time.
-pub fn parse_connect_timeout(s: &str) -> Result<Duration, String> {
-    positive(
-        s,
-        "no session can be made in no time (to give up at once on a held lock, use `lock -n`)",
-    )
-}
-
-/// `elect --lead`: a leader that resigns the moment it leads would never lead.
-pub fn parse_lead(s: &str) -> Result<Duration, String> {
-    positive(
-        s,
-        "a leader that resigns the moment it leads never leads (and its command would be \
-         stopped as it starts); to lead once and exit, use --count 1",
-    )
-}
-
-/// `server --tick-time`: ZooKeeper refuses a tick of zero.
-pub fn parse_tick_time(s: &str) -> Result<Duration, String> {
-    positive(
-        s,
-        "ZooKeeper needs a tick to time sessions (its default is 2s)",
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
-        assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
-        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
-        assert!(parse_duration("0s").is_err());
-        assert_eq!(parse_duration_or_zero("0s").unwrap(), Duration::ZERO);
-        assert!(parse_duration_or_zero("3651days").is_err());
-        for zero_refused in [
-            parse_session_timeout,
-            parse_connect_timeout,
-            parse_lead,
-            parse_tick_time,
-        ] {
-            assert!(zero_refused("0ms")
-                .unwrap_err()
-                .contains("longer than zero: "));
-            assert!(zero_refused("1ms").is_ok());
-        }
-        assert!(parse_duration("ten").is_err());
-        assert!(parse_duration("5").is_err());
-        assert!(parse_duration("18446744073709551615s").is_err());
-        assert!(parse_duration("3651days").is_err());
-        assert!(parse_duration("3650days").is_ok());
-    }
 
     #[test]
     fn cli_is_consistent() {
