@@ -123,13 +123,27 @@ impl crate::queue::Error {
                 USAGE,
                 format!("{what}: {self}; its users speak --max-leases {limit}"),
             ),
+            E::Foreign(found) if found.mixed => Error::new(
+                USAGE,
+                format!(
+                    "{what}: {self}; no --format speaks it: `zkdemo inspect` shows who is \
+                     there, and each client needs a path of its own"
+                ),
+            ),
             E::Foreign(found) => {
-                let speak: Vec<&str> = found.iter().map(|&f| format_flag(f)).collect();
+                let speak: Vec<&str> = found.formats.iter().map(|&f| format_flag(f)).collect();
                 Error::new(
                     USAGE,
                     format!("{what}: {self}; its users speak {}", speak.join(", and ")),
                 )
             }
+            E::NotSemaphore(_) => Error::new(
+                USAGE,
+                format!(
+                    "{what}: {self}; take it without --max-leases, or give the semaphore a \
+                     path of its own"
+                ),
+            ),
         }
     }
 }

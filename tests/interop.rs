@@ -405,6 +405,12 @@ fn a_directory_of_another_format_or_of_two_is_refused_with_nothing_written() {
             "mixed refused for {format}: {}",
             p.transcript()
         );
+        // Told it is mixed, not sent to the other side's --format (which refuses it too).
+        let err = p.stderr();
+        assert!(
+            err.contains("mixes node formats") && !err.contains("--format curator"),
+            "{err}"
+        );
         assert_eq!(shared_children(&path), before);
     }
     // Curator's mutex has no shared side.

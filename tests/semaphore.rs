@@ -98,6 +98,28 @@ fn kazoo_and_zkdemo_semaphore_holders_never_exceed_the_limit() {
     assert_eq!(st.code(), Some(2), "{}", p.transcript());
     assert!(p.stderr().contains("--max-leases"), "{}", p.stderr());
     assert!(shared_children(&path).is_empty(), "nothing written");
+    // The other way round: a semaphore asked for on a plain lock's path is refused, and told
+    // that it is a lock (not sent to --format kazoo, which it already speaks).
+    let lock = unique_path("semaphore-on-a-lock");
+    let mut holder = json_lock(&zk, &lock, "h", &["--count", "1", "--hold", "20s"]);
+    holder
+        .wait_event("acquired", Duration::from_secs(20))
+        .expect("the lock is held");
+    let before = shared_children(&lock);
+    let mut c = zkdemo();
+    c.args(["--zk", &zk, "lock", "--max-leases", "2", "--path", &lock])
+        .args(["-n", "--", "true"]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(2), "{}", p.transcript());
+    let err = p.stderr();
+    assert!(
+        err.contains("not a semaphore") && err.contains("without --max-leases"),
+        "{err}"
+    );
+    assert!(!err.contains("--format"), "{err}");
+    assert_eq!(shared_children(&lock), before, "nothing written");
+    holder.signal(libc::SIGTERM);
+    holder.wait_exit(Duration::from_secs(10)).expect("stops");
 }
 
 #[test]

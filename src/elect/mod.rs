@@ -248,7 +248,7 @@ impl Node<'_> {
                     );
                 }
             })
-            .map_err(|e| e.to_exit(&format!("following the election at {}", self.args.path)))
+            .map_err(|e| e.to_exit(&format!("the election at {}", self.args.path)))
     }
 
     /// One term as leader: with a command, until it exits; without, until --lead elapses.

@@ -159,7 +159,7 @@ impl Worker<'_> {
                         .text(voice.queued(position, &contender_name(&raw, &pred.name))),
                 );
             })
-            .map_err(|e| e.to_exit(&format!("waiting for the lock {}", self.args.path)))
+            .map_err(|e| e.to_exit(&format!("the lock {}", self.args.path)))
     }
 
     fn gave_up(&self, started: Instant, holder: Option<String>) -> i32 {

@@ -58,15 +58,17 @@ impl Queue {
                 Err(e) => return Err(e.into()),
             }
         }
-        let foreign: Vec<_> = s
+        let mut foreign: Vec<_> = s
             .get_children(&self.path)?
             .iter()
             .filter_map(|c| super::name::parse(c))
             .map(|n| n.format)
             .filter(|f| *f != super::name::Format::Other)
             .collect();
+        foreign.sort_by_key(|f| f.as_str());
+        foreign.dedup();
         if !foreign.is_empty() {
-            return Err(Error::Foreign(foreign));
+            return Err(Error::NotSemaphore(foreign));
         }
         let (data, _) = s.get_data(&self.path)?;
         match parse_limit(&data) {

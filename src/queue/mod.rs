@@ -44,8 +44,11 @@ pub enum Error {
     /// no order between them is safe (`name::unorderable`).
     SequenceLimit(String),
     /// The directory holds nodes of recipes whose users would not see ours, nor we theirs
-    /// (`Recipe::check_directory`): their formats.
-    Foreign(Vec<Format>),
+    /// (`Recipe::check_directory`).
+    Foreign(recipe::Foreign),
+    /// A semaphore asked for on a path that holds a lock's or an election's nodes (these
+    /// formats): each would count as a lease taken.
+    NotSemaphore(Vec<Format>),
     /// A semaphore's path stores another limit than ours: the one stored.
     LeaseLimit(u64),
     /// A plain lock asked for on a kazoo Semaphore's path (its limit): our node would count
@@ -81,16 +84,34 @@ impl std::fmt::Display for Error {
                  node there would count as a lease",
                 if *limit == 1 { "" } else { "s" }
             ),
-            Error::Foreign(found) => {
-                let found: Vec<&str> = found.iter().map(|f| f.as_str()).collect();
-                write!(
-                    f,
-                    "it holds {} nodes, whose users would not see ours (nor we theirs)",
-                    found.join(" and ")
-                )
-            }
+            Error::Foreign(found) if found.mixed => write!(
+                f,
+                "it mixes node formats whose users do not exclude each other{}, so two of \
+                 them may hold at once already",
+                match &found.formats[..] {
+                    [one] => format!(" ({one} nodes beside ours)"),
+                    more => format!(" ({})", formats(more)),
+                }
+            ),
+            Error::Foreign(found) => write!(
+                f,
+                "it holds {} nodes, whose users would not see ours (nor we theirs)",
+                formats(&found.formats)
+            ),
+            Error::NotSemaphore(found) => write!(
+                f,
+                "it holds {} nodes of a lock or an election, not a semaphore's leases (each \
+                 would count as a lease taken)",
+                formats(found)
+            ),
         }
     }
+}
+
+/// `kazoo and curator`.
+fn formats(found: &[Format]) -> String {
+    let names: Vec<&str> = found.iter().map(|f| f.as_str()).collect();
+    names.join(" and ")
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

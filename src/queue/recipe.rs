@@ -43,6 +43,15 @@ pub enum Recipe {
 }
 
 impl Recipe {
+    pub const ALL: [Recipe; 6] = [
+        Recipe::Kazoo,
+        Recipe::KazooRead,
+        Recipe::CuratorMutex,
+        Recipe::CuratorLatch,
+        Recipe::CuratorWrite,
+        Recipe::CuratorRead,
+    ];
+
     /// The format of the node we write (as `name::parse` reads it back).
     pub fn format(self) -> Format {
         match self {
@@ -185,25 +194,43 @@ impl Recipe {
 
     /// Refuse a directory whose contenders would not see ours (or we theirs): the nodes of
     /// another recipe, or of several, or a kazoo semaphore's leases (each of our nodes would
-    /// count as a lease there). The foreign formats found, if any.
-    pub fn check_directory(self, children: &[String]) -> Result<(), Vec<Format>> {
-        let mut foreign: Vec<Format> = children
+    /// count as a lease there).
+    pub fn check_directory(self, children: &[String]) -> Result<(), Foreign> {
+        let mut known: Vec<Format> = children
             .iter()
             .filter_map(|c| {
                 name::parse(c)
                     .map(|n| n.format)
                     .or_else(|| name::is_kazoo_lease(c).then_some(Format::KazooLease))
             })
-            .filter(|&f| f != Format::Other && !self.speaks(f))
+            .filter(|&f| f != Format::Other)
             .collect();
-        foreign.sort_by_key(|f| f.as_str());
-        foreign.dedup();
-        if foreign.is_empty() {
-            Ok(())
-        } else {
-            Err(foreign)
+        known.sort_by_key(|f| f.as_str());
+        known.dedup();
+        let formats: Vec<Format> = known.iter().copied().filter(|&f| !self.speaks(f)).collect();
+        if formats.is_empty() {
+            return Ok(());
         }
+        // One client's directory is spoken whole by one recipe (a semaphore's, by its leases).
+        let one_recipe = known == [Format::KazooLease]
+            || Recipe::ALL
+                .iter()
+                .any(|r| known.iter().all(|&f| r.speaks(f)));
+        Err(Foreign {
+            formats,
+            mixed: !one_recipe,
+        })
     }
+}
+
+/// A directory `check_directory` refuses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Foreign {
+    /// The formats there that we do not speak, sorted by name.
+    pub formats: Vec<Format>,
+    /// Its nodes are of recipes that do not see each other (ours among them, or several
+    /// others): no `--format` speaks it, and its holders may overlap already.
+    pub mixed: bool,
 }
 
 /// A random (version 4) UUID as a number, as kazoo's `uuid.uuid4()` and Curator's
@@ -227,14 +254,7 @@ mod tests {
 
     #[test]
     fn every_prefix_parses_as_its_own_format() {
-        for r in [
-            Recipe::Kazoo,
-            Recipe::KazooRead,
-            Recipe::CuratorMutex,
-            Recipe::CuratorLatch,
-            Recipe::CuratorWrite,
-            Recipe::CuratorRead,
-        ] {
+        for r in Recipe::ALL {
             let p = r.new_prefix();
             let n = name::parse(&format!("{p}0000000001")).unwrap();
             assert_eq!(n.format, r.format(), "{p}");
@@ -320,20 +340,39 @@ mod tests {
         let curator = strings(&["_c_a-lock-0000000001"]);
         assert_eq!(
             Recipe::Kazoo.check_directory(&curator),
-            Err(vec![Format::Curator])
+            Err(Foreign {
+                formats: vec![Format::Curator],
+                mixed: false
+            })
         );
         assert_eq!(Recipe::CuratorMutex.check_directory(&curator), Ok(()));
         let go = strings(&["_c_0123456789abcdef0123456789abcdef-lock-0000000001"]);
         assert_eq!(Recipe::CuratorMutex.check_directory(&go), Ok(()));
         assert!(Recipe::CuratorLatch.check_directory(&curator).is_err());
         let mixed = strings(&["a__lock__0000000001", "_c_a-lock-0000000002"]);
-        assert!(Recipe::Kazoo.check_directory(&mixed).is_err());
-        assert!(Recipe::CuratorMutex.check_directory(&mixed).is_err());
+        // Mixed: each side is told so, not sent to the other's --format.
+        assert!(Recipe::Kazoo.check_directory(&mixed).unwrap_err().mixed);
+        assert!(
+            Recipe::CuratorMutex
+                .check_directory(&mixed)
+                .unwrap_err()
+                .mixed
+        );
+        let two_curators = strings(&["_c_a-lock-0000000001", "_c_b-latch-0000000002"]);
+        assert!(
+            Recipe::Kazoo
+                .check_directory(&two_curators)
+                .unwrap_err()
+                .mixed
+        );
         // Readers and writers of one family share a directory; unknown children are no family.
         let leases = strings(&["0123456789abcdef0123456789abcdef"]);
         assert_eq!(
             Recipe::Kazoo.check_directory(&leases),
-            Err(vec![Format::KazooLease])
+            Err(Foreign {
+                formats: vec![Format::KazooLease],
+                mixed: false
+            })
         );
         let rw = strings(&["a__rlock__0000000001", "b__lock__0000000002", "x"]);
         assert_eq!(Recipe::Kazoo.check_directory(&rw), Ok(()));
