@@ -48,6 +48,10 @@ pub const EXIT_CODES: &[(&str, &str)] = &[
         "The lock was not acquired (--nonblock, --wait), or --expect-version did not match.",
     ),
     (
+        "76",
+        "The lock or election directory's sequence counter reached its limit: no safe order.",
+    ),
+    (
         "77",
         "Not allowed: the server refused for lack of rights (NoAuth) or bad credentials.",
     ),

@@ -124,6 +124,48 @@ fn the_pages_are_complete() {
     }
 }
 
+/// Every exit code of `exit.rs` is in the list `--help` and zkdemo(1) print, and in README's
+/// table (76 was in README and `lock --help` only).
+#[test]
+fn every_exit_code_is_documented() {
+    use zkdemo::exit;
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let table = readme
+        .split("## Exit codes")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README has an Exit codes section");
+    let listed: Vec<&str> = zkdemo::cli::EXIT_CODES.iter().map(|(c, _)| *c).collect();
+    for code in [
+        exit::OK,
+        exit::FAILURE,
+        exit::USAGE,
+        exit::NOT_FOUND,
+        exit::DATA,
+        exit::UNAVAILABLE,
+        exit::CONFLICT,
+        exit::SEQUENCE_LIMIT,
+        exit::NO_PERMISSION,
+        exit::LOST,
+    ] {
+        assert!(
+            listed.contains(&code.to_string().as_str()),
+            "{code} not in EXIT_CODES"
+        );
+        assert!(
+            table.contains(&format!("\n| {code} |")),
+            "{code} not in README's table"
+        );
+    }
+    let top = String::from_utf8_lossy(&render_all()[Path::new("man/zkdemo.1")]).into_owned();
+    let status = top
+        .split(".SH \"EXIT STATUS\"")
+        .nth(1)
+        .expect("EXIT STATUS");
+    assert!(status.contains("\n76\n"), "zkdemo.1's EXIT STATUS lacks 76");
+}
+
 /// Every subcommand's --help ends with examples (taken from the seed's scenarios: its three
 /// lock workers, three election nodes, config client and updater, zkCli, zkServer).
 #[test]
