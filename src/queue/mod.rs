@@ -131,7 +131,8 @@ pub struct OwnNode {
 /// Where we stand.
 #[derive(Debug, Clone)]
 pub struct Position {
-    /// Our place in the recipe's order: 0 = first.
+    /// Our place in the recipe's order: 0 = first. In a semaphore's line, as `wait_first`
+    /// and `take_lease` report it, the lease holders count ahead of everyone queued.
     pub index: usize,
     /// The contender we wait for (the one just ahead; for a reader, a writer ahead); None:
     /// we hold (lead).
@@ -343,7 +344,14 @@ impl Queue {
             match listed {
                 Ok((pos, _)) if pos.holds() => return Ok(Waited::First(pos)),
                 Ok((_, false)) => continue, // the predecessor left meanwhile: list again
-                Ok((pos, true)) => on_wait(&pos),
+                Ok((mut pos, true)) => {
+                    // In a semaphore's line, the lease holders come first (as `take_lease`
+                    // counts them once we are at the front): one place in line for everyone.
+                    if self.leases.is_some() {
+                        pos.index += s.get_children(&self.path).map_or(0, |l| l.len());
+                    }
+                    on_wait(&pos)
+                }
                 Err(Error::Gone) => return Ok(Waited::Lost("our node is gone".into())),
                 // A disconnect: the session layer tells us when it is back (or lost). Its
                 // events queue up on our channel, so one that came while the call was failing
