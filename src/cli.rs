@@ -28,7 +28,8 @@ pub const EXIT_CODES: &[(&str, &str)] = &[
     ("0", "Success."),
     (
         "1",
-        "A ZooKeeper operation failed for another reason; or a `demo` check failed.",
+        "A ZooKeeper operation failed for another reason, a file could not be read or written \
+         (`timeline`, `server --data-dir`), or a `demo` check failed.",
     ),
     (
         "2",
@@ -82,13 +83,37 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
 fn after_long_help() -> String {
     let mut s = format!("{AFTER_HELP}\n\nExit codes:\n");
     for (code, what) in EXIT_CODES {
-        s.push_str(&format!("  {code:<9}{what}\n"));
+        s.push_str(&hanging(&format!("  {code:<9}"), what));
     }
     s.push_str("\nEnvironment:\n");
     for (var, what) in ENVIRONMENT {
-        s.push_str(&format!("  {var}\n      {what}\n"));
+        s.push_str(&hanging("  ", var));
+        s.push_str(&hanging("      ", what));
     }
     s.trim_end().to_owned()
+}
+
+/// `text` after `first`, in lines of at most 80 columns, each further line indented as far:
+/// clap would wrap a longer line at the terminal's width back to the margin.
+fn hanging(first: &str, text: &str) -> String {
+    let indent = " ".repeat(first.chars().count());
+    let mut out = String::new();
+    let (mut line, mut words) = (first.to_owned(), 0);
+    for word in text.split_whitespace() {
+        if words > 0 && line.chars().count() + 1 + word.chars().count() > 80 {
+            out.push_str(&line);
+            out.push('\n');
+            (line, words) = (indent.clone(), 0);
+        }
+        if words > 0 {
+            line.push(' ');
+        }
+        line.push_str(word);
+        words += 1;
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
 }
 
 /// ZooKeeper coordination from the command line: locks, leader election, live config.
