@@ -77,6 +77,8 @@ pub fn handshake(
     let _ = stream.set_nodelay(true);
     let io_err = |e: io::Error| match e.kind() {
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => AttemptError::Silent,
+        // What answered is not ZooKeeper (`wire::read_frame` says what it looked like).
+        io::ErrorKind::InvalidData => AttemptError::Io(e.to_string()),
         _ => AttemptError::Io(format!("the server closed the connection ({e})")),
     };
     let sent = Instant::now();

@@ -19,6 +19,12 @@ impl ConnectString {
     /// is wrong and the expected form.
     pub fn parse(s: &str) -> Result<ConnectString, String> {
         let s = s.trim();
+        if let Some((scheme, _)) = s.split_once("://") {
+            return Err(format!(
+                "{s:?} is a URL ({scheme}://); ZooKeeper's connect string has no scheme \
+                 (write host:port[,host:port…][/chroot], e.g. 127.0.0.1:2181)"
+            ));
+        }
         let (hosts_part, chroot) = match s.find('/') {
             Some(i) => (&s[..i], Some(&s[i..])),
             None => (s, None),
@@ -236,6 +242,8 @@ mod tests {
         ] {
             assert!(ConnectString::parse(bad).is_err(), "{bad:?} accepted");
         }
+        let e = ConnectString::parse("http://127.0.0.1:2181").unwrap_err();
+        assert!(e.contains("is a URL (http://)"), "{e}");
     }
 
     #[test]

@@ -40,11 +40,19 @@ pub fn read_frame(r: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
             Err(e) => return Err(e),
         }
     }
+    // An HTTP server (or proxy) on the port answers "HTTP/1.1 …": its first four bytes read
+    // as a length of 1213486160.
+    if &len == b"HTTP" {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "it answered in HTTP: not a ZooKeeper server (check the port)",
+        ));
+    }
     let len = i32::from_be_bytes(len);
     if len < 0 || len as usize > MAX_FRAME {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("a frame of {len} bytes"),
+            format!("a frame of {len} bytes: not a ZooKeeper server? (check the port)"),
         ));
     }
     let mut body = vec![0u8; len as usize];
@@ -180,6 +188,10 @@ mod tests {
         assert!(read_frame(&mut neg).is_err());
         let mut cut = &[0, 0, 0, 5, 1][..];
         assert!(read_frame(&mut cut).is_err());
+        // An HTTP answer is named, not read as a length of 1213486160.
+        let mut http = &b"HTTP/1.1 400 Bad Request\r\n"[..];
+        let e = read_frame(&mut http).unwrap_err().to_string();
+        assert!(e.contains("HTTP: not a ZooKeeper server"), "{e}");
     }
 
     #[test]
