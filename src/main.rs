@@ -6,7 +6,9 @@ use zkdemo::output::Event;
 use zkdemo::{bench, config, demo, elect, exit, inspect, lock, manual, server, signals, timeline};
 
 fn main() {
-    let matches = Cli::command().get_matches();
+    let matches = Cli::command()
+        .try_get_matches()
+        .unwrap_or_else(|e| usage_without_env(e).exit());
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // `demo` starts its own server unless a server was named (--zk or ZKDEMO_ZK).
     let zk_given = zk_given(&matches);
@@ -71,4 +73,29 @@ fn zk_given(m: &clap::ArgMatches) -> bool {
         m = cur.subcommand().map(|(_, sub)| sub);
     }
     false
+}
+
+/// clap's usage line after an error names every option given, and counts a value taken from
+/// the environment as given: with ZKDEMO_ZK set, `zkdemo timeline` said `Usage: zkdemo timeline
+/// --output <FILE.svg> --zk <CONNECT> <EVENTS>...`, as if --zk were required. The same command
+/// line parsed without ZKDEMO_ZK and ZKDEMO_AUTH fails the same way, with the usage line of
+/// what was typed: that one is shown. (Only for the error's text: the parse that counts is the
+/// one above, with the environment.)
+fn usage_without_env(mut e: clap::Error) -> clap::Error {
+    use clap::error::ContextKind;
+    if e.get(ContextKind::Usage).is_none() {
+        return e;
+    }
+    let typed = Cli::command()
+        .mut_arg("zk", |a| a.env(None::<&str>))
+        .mut_arg("auth", |a| a.env(None::<&str>))
+        .try_get_matches();
+    if let Err(again) = typed {
+        if again.kind() == e.kind() {
+            if let Some(usage) = again.get(ContextKind::Usage) {
+                e.insert(ContextKind::Usage, usage.clone());
+            }
+        }
+    }
+    e
 }

@@ -339,3 +339,44 @@ fn an_ancestor_we_may_not_write_is_looked_at_not_recreated() {
         p.stderr()
     );
 }
+
+/// clap's usage line after an error names the options given; with ZKDEMO_ZK and ZKDEMO_AUTH
+/// set it named --zk and --auth too (`Usage: zkdemo timeline --output <FILE.svg> --zk
+/// <CONNECT> <EVENTS>...`), as if they were required. The line shows what was typed.
+#[test]
+fn usage_lines_do_not_show_options_taken_from_the_environment() {
+    for args in [
+        &["timeline"][..],
+        &["lock", "-n", "-w", "5s"][..],
+        &["config", "unset"][..],
+    ] {
+        let mut cmd = zkdemo();
+        cmd.env("ZKDEMO_ZK", "127.0.0.1:1")
+            .env("ZKDEMO_AUTH", "user:Sup3rSecretPw")
+            .args(args);
+        let (status, p) = run(cmd, Duration::from_secs(10));
+        assert_eq!(status.code(), Some(2), "{args:?}\n{}", p.transcript());
+        let err = p.stderr();
+        let usage = err
+            .lines()
+            .find(|l| l.starts_with("Usage: zkdemo "))
+            .unwrap_or_else(|| panic!("{args:?}: no usage line in\n{err}"));
+        assert!(
+            !usage.contains("--zk") && !usage.contains("--auth"),
+            "{args:?}: {usage}"
+        );
+        assert!(!err.contains("Sup3rSecretPw"), "{err}");
+    }
+    // What was typed is still shown.
+    let mut cmd = zkdemo();
+    cmd.env("ZKDEMO_ZK", "127.0.0.1:1")
+        .args(["config", "unset", "--zk", "127.0.0.1:2"]);
+    let (status, p) = run(cmd, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(2), "{}", p.transcript());
+    assert!(
+        p.stderr()
+            .contains("Usage: zkdemo config unset --zk <CONNECT> <KEY>..."),
+        "{}",
+        p.stderr()
+    );
+}
