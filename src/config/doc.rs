@@ -111,12 +111,15 @@ pub fn check_key(key: &str) -> Result<(), String> {
     }
     if key.contains('=') {
         return Err(format!(
-            "key {:?} holds '=': a key cannot",
+            "key \"{}\" holds '=': a key cannot",
             escape(key.as_bytes())
         ));
     }
     if key.contains('\n') {
-        return Err(format!("key {:?} holds a newline", escape(key.as_bytes())));
+        return Err(format!(
+            "key \"{}\" holds a newline",
+            escape(key.as_bytes())
+        ));
     }
     Ok(())
 }
@@ -130,7 +133,7 @@ pub const BLANKS: [char; 2] = [' ', '\t'];
 /// included; it may be empty). It cannot hold a newline (it would become a line of its own).
 pub fn parse_pair(s: &str) -> Result<(String, String), String> {
     let Some((k, v)) = s.split_once('=') else {
-        return Err(format!("{:?} is not key=value", escape(s.as_bytes())));
+        return Err(format!("\"{}\" is not key=value", escape(s.as_bytes())));
     };
     let (k, v) = (k.trim_matches(BLANKS), v.trim_start_matches(BLANKS));
     check_key(k)?;
@@ -306,6 +309,11 @@ mod tests {
             ("b".into(), "two  words = x ".into())
         );
         assert!(parse_pair("  = 1").is_err());
+        // Escaped once: a newline shows as \n, not as \\n.
+        assert_eq!(
+            parse_pair("a\nb=1").unwrap_err(),
+            "key \"a\\nb\" holds a newline"
+        );
         assert!(parse_pair("a").is_err());
         assert!(parse_pair("=1").is_err());
         assert!(parse_pair("a\nb=1").is_err());

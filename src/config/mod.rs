@@ -79,6 +79,9 @@ pub enum ConfigCommand {
 
 /// A name is one path segment under /configs.
 fn parse_name(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        return Err("an empty name (the node is /configs/NAME; the default is demo)".into());
+    }
     if s.contains('/') {
         return Err("a name is one segment (no /); use --path for any znode".into());
     }
@@ -119,6 +122,7 @@ mod tests {
         assert!(parse_name("demo").is_ok());
         assert!(parse_name("a/b").is_err());
         assert!(parse_name("..").is_err());
-        assert!(parse_name("").is_err());
+        // Said as what it is (it read "a path must not end with /").
+        assert!(parse_name("").unwrap_err().starts_with("an empty name"));
     }
 }
