@@ -25,10 +25,12 @@ fn parse_line(line: &str, raw: bool) -> Result<Edit, String> {
         }
         return Ok(Edit::Unset(keys));
     }
+    // The line's hint says what the key check's own "(write key=value)" says: once is enough.
     let pair = doc::parse_pair(line).map_err(|e| {
         format!(
-            "{e} (write key=value, or unset KEY; `zkdemo config set --raw` takes whole lines \
-             as the value)"
+            "{} (write key=value, or unset KEY; `zkdemo config set --raw` takes whole lines \
+             as the value)",
+            e.strip_suffix(" (write key=value)").unwrap_or(&e)
         )
     })?;
     Ok(Edit::Merge(vec![pair]))
@@ -123,7 +125,13 @@ mod tests {
         );
         assert!(parse_line("unset ", false).is_err());
         assert!(parse_line("just words", false).is_err());
-        assert!(parse_line("=x", false).is_err());
+        // The hint once (it read "empty key (write key=value) (write key=value, or unset …").
+        let e = parse_line("=x", false).unwrap_err();
+        assert_eq!(e.matches("write key=value").count(), 1, "{e}");
+        assert!(
+            e.starts_with("empty key (write key=value, or unset KEY;"),
+            "{e}"
+        );
         assert_eq!(
             parse_line("just words", true).unwrap(),
             Edit::Raw(b"just words".to_vec())
