@@ -103,12 +103,9 @@ pub(super) fn hold(
                         }
                     }
                     if let Some((why, stop)) = pending.take_if(|p| p.1.term_at <= now) {
-                        let why = match child {
-                            Some(_) => {
-                                format!("{why}; stopping the command before the session can expire")
-                            }
-                            None => format!("{why}; given up before the session can expire"),
-                        };
+                        // What becomes of the command is the caller's to say (`lock`: "LOST
+                        // the lock …; stopping the command"), once.
+                        let why = format!("{why}; given up before the session can expire");
                         return lose(&mut child, why, stop);
                     }
                     if until.is_some_and(|u| u <= now) {
