@@ -413,6 +413,16 @@ fn a_directory_of_another_format_or_of_two_is_refused_with_nothing_written() {
         );
         assert_eq!(shared_children(&path), before);
     }
+    // An observer names a leader there, and says that the other side's users may follow
+    // another.
+    let mut c = zkdemo();
+    c.args(["--zk", &zk, "--json", "elect", "--observe", "--path", &path]);
+    let observer = Proc::spawn(c);
+    let seen = observer
+        .wait_event("leader_changed", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("the observer reports: {}", observer.transcript()));
+    assert_eq!(seen["mixed"], true, "{seen}");
+    drop(observer);
     // Curator's mutex has no shared side.
     let mut c = zkdemo();
     c.args([

@@ -30,10 +30,13 @@ pub(super) fn observe(args: &ElectArgs, cfg: &SessionConfig, out: Output) -> exi
                 let children = u.now.unwrap_or_default();
                 // Ordered as the recipe whose nodes these are orders them (Curator's LeaderLatch
                 // by the text after `latch-`, kazoo's Election by sequence).
-                let head = Recipe::of_children(&children)
+                let recipe = Recipe::of_children(&children);
+                let head = recipe
                     .sorted(&children)
                     .into_iter()
                     .find(|n| n.format != Format::Other);
+                // Nodes of recipes that do not see each other: each side may have a leader.
+                let mixed = matches!(recipe.check_directory(&children), Err(f) if f.mixed);
                 let head_name = head.as_ref().map(|n| n.name.clone());
                 if last.as_ref() != Some(&head_name) {
                     let seen = match (&last, gap) {
@@ -42,7 +45,8 @@ pub(super) fn observe(args: &ElectArgs, cfg: &SessionConfig, out: Output) -> exi
                         (Some(_), false) => Seen::Live,
                     };
                     last = Some(head_name);
-                    out.emit(&leader_event(&session, &args.path, head.as_ref(), seen));
+                    let ev = leader_event(&session, &args.path, head.as_ref(), seen, mixed);
+                    out.emit(&ev);
                 }
                 gap = false;
             }
@@ -97,7 +101,15 @@ fn rfc3339(ms: i64) -> String {
         .to_string()
 }
 
-fn leader_event(s: &Session, path: &str, head: Option<&name::Name>, seen: Seen) -> Event {
+/// `mixed`: the election's nodes are of recipes that do not see each other (the leader named
+/// is by the recipe of the most nodes there; the others' users may follow another).
+fn leader_event(
+    s: &Session,
+    path: &str,
+    head: Option<&name::Name>,
+    seen: Seen,
+    mixed: bool,
+) -> Event {
     let Some(head) = head else {
         return Event::new("leader_changed")
             .with("path", path)
@@ -143,8 +155,15 @@ fn leader_event(s: &Session, path: &str, head: Option<&name::Name>, seen: Seen) 
         .with("format", head.format.as_str())
         .with("since", since)
         .with("created", created.map(rfc3339))
+        .with("mixed", mixed)
         .text(format!(
-            "{path}: node {shown} leads ({}, {when})",
-            head.name
+            "{path}: node {shown} leads ({}, {when}){}",
+            head.name,
+            if mixed {
+                "; but its nodes mix formats whose users do not see each other, so another \
+                 may lead for them (`zkdemo inspect` shows who is there)"
+            } else {
+                ""
+            }
         ))
 }
