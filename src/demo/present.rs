@@ -52,7 +52,7 @@ pub(super) fn describe(ev: &Value) -> Option<String> {
         "joined" => format!("joined the election as {}", s("node")),
         "follower" => format!("follows node {}", s("leader")),
         "leader" => "is the LEADER".to_owned(),
-        "resigned" => "resigned (its node is deleted: the next one leads)".to_owned(),
+        "resigned" => "resigned (its node is deleted: the next in line, if any, leads)".to_owned(),
         "lost" => format!("LOST: {}", s("reason")),
         "config" if ev["exists"] == false && ev["initial"] == true => {
             format!("watching {}: not created yet", s("path"))
