@@ -28,7 +28,7 @@ complete -c zkdemo -n "__fish_zkdemo_needs_command" -s z -l zk -d 'ZooKeeper ser
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_needs_command" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_needs_command" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
@@ -63,7 +63,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s z -l zk -d 'ZooKe
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l shared -d 'Take the lock shared (a read lock): readers hold together, each waiting only for the writers ahead of it (kazoo\'s ReadLock; Curator\'s read side with --format curator-rw)'
@@ -84,7 +84,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -s z -l zk -d 'ZooK
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l observe -d 'Do not campaign: print the current leader (with its node\'s creation time: when it began to lead is not known) and every change (dated when it was seen)'
@@ -98,7 +98,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_see
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
@@ -118,7 +118,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_su
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
@@ -133,7 +133,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_su
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
@@ -147,7 +147,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_su
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
@@ -160,7 +160,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_su
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l raw -d 'Print the data exactly as stored, whatever it holds (no newline added, nothing escaped)'
@@ -180,7 +180,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -s z -l zk -d 'Zo
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -s R -l tree -d 'Show the subtree under each path, indented, with child counts and data sizes'
@@ -198,7 +198,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -s z -l zk -d 'Zoo
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
@@ -214,7 +214,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -s z -l zk -d 'ZooKe
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
@@ -233,7 +233,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -s z -l zk -d 'ZooK
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l local -d 'Start a local standalone ZooKeeper for the run (ignores --zk)'
@@ -246,7 +246,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -s z -l zk -d 'Z
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
@@ -257,7 +257,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -s z -l zk -d 'ZooKee
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'
@@ -268,7 +268,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -s z -l zk -d
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -l acl -d 'The ACL of the nodes zkdemo creates (--help says which is which)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
 private\t'All rights for our identity, nothing for anyone else (not even read). Needs --auth'
 open\t'Anyone may do anything (ZooKeeper\'s OPEN_ACL_UNSAFE), even with --auth'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -l json -d 'Print every event as one JSON object per line (with "event" and "ts")'

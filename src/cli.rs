@@ -166,16 +166,14 @@ pub struct GlobalArgs {
           hide_env_values = true, value_parser = AuthParser)]
     pub auth: Option<Auth>,
 
-    /// The ACL of the nodes zkdemo creates (--help says which is which).
-    ///
-    /// It applies to lock and election nodes, config nodes, and the parents zkdemo creates for
-    /// them. `creator`: with --auth, all rights for the --auth identity
-    /// and read for everyone (others cannot delete our lock node, change our config, or join
-    /// our queue); without --auth, open. `private`: all rights for our identity, nothing for
-    /// anyone else (needs --auth). `open`: anyone may do anything. Digest auth travels in
-    /// clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers.
+    // -h shows `help` alone, --help and the man page `long_help` alone: each reads on its own.
     #[arg(long, global = true, value_enum, default_value_t = AclArg::Creator,
-          requires_if("private", "auth"))]
+          requires_if("private", "auth"),
+          help = "The ACL of the nodes zkdemo creates (what each value allows: see --help)",
+          long_help = "The ACL of the nodes zkdemo creates: lock and election nodes, config \
+nodes, and the parents zkdemo creates for them. With `creator` and --auth, others may read but \
+cannot delete our lock node, change our config, or join our queue. Digest auth travels in \
+clear over plain TCP (no TLS or SASL here): it keeps out mistakes, not eavesdroppers.")]
     pub acl: AclArg,
 
     /// Print every event as one JSON object per line (with "event" and "ts").
@@ -259,7 +257,7 @@ pub struct ContenderArgs {
     #[arg(long, default_value = "5s", value_parser = parse_duration_or_zero, value_name = "DURATION")]
     pub kill_grace: Duration,
 
-    /// The command to run while holding the lock or leading (after `--`).
+    /// The command to guard (after `--`); `lock` and `elect` each say when it runs.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
 }

@@ -208,6 +208,58 @@ fn every_subcommand_has_examples() {
     assert!(long(&["demo"]).contains("zkdemo demo --scenario lock"));
 }
 
+/// `zkdemo CMD --help` in a terminal 80 columns wide: every line of an example block is a
+/// comment or a command, so that the block can be pasted (elect's first comment wrapped, and
+/// its `Ctrl-C and` line would have run).
+#[test]
+fn example_blocks_survive_an_80_column_terminal() {
+    for sub in ["lock", "elect"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zkdemo"))
+            .args([sub, "--help"])
+            .env("COLUMNS", "80")
+            .output()
+            .unwrap();
+        let help = String::from_utf8_lossy(&out.stdout).into_owned();
+        let block = help
+            .lines()
+            .skip_while(|l| !l.starts_with("Examples:"))
+            .skip(1)
+            .take_while(|l| l.is_empty() || l.starts_with("  "));
+        for line in block.filter(|l| !l.trim().is_empty()) {
+            let code = line.trim_start();
+            assert!(
+                code.starts_with('#') || code.starts_with("zkdemo ") || code.starts_with("for "),
+                "zkdemo {sub} --help: {line:?} is neither a comment nor a command:\n{help}"
+            );
+        }
+    }
+}
+
+/// `lock` and `elect` share their [COMMAND] argument; each says when the command runs in its
+/// own words (lock's said "while holding the lock or leading"). --acl's short help does not
+/// point at the --help it is part of.
+#[test]
+fn shared_arguments_speak_for_their_command() {
+    let help = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_zkdemo"))
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let lock = help(&["lock", "--help"]);
+    assert!(lock.contains("while holding the lock"), "{lock}");
+    assert!(!lock.contains("lead"), "{lock}");
+    let elect = help(&["elect", "--help"]);
+    assert!(elect.contains("while this node leads"), "{elect}");
+    assert!(!elect.contains("holding the lock"), "{elect}");
+    let long = help(&["--help"]);
+    assert!(!long.contains("--help says"), "{long}");
+    let short = help(&["-h"]);
+    assert!(short.contains("see --help"), "{short}");
+}
+
 /// Issue #17, 9: the man pages' SYNOPSIS shows what each option takes (clap_mangen's own
 /// wrote `[--path]` alone).
 #[test]

@@ -22,8 +22,8 @@ use crate::text::{escape_display, escape_invalid};
 
 const EXAMPLES: &str = "\
 Examples:
-  # Three nodes, as the original leader_node.py (each in its own terminal); stop the leader with Ctrl-C and
-  # watch another take over at once:
+  # Three nodes, as the original leader_node.py (each in its own terminal);
+  # stop the leader with Ctrl-C and watch another take over at once:
   zkdemo elect --id 1
   zkdemo elect --id 2
   zkdemo elect --id 3
@@ -59,7 +59,8 @@ expires. Nodes are kazoo's, so a kazoo Election on the same path takes part in t
 --format curator joins a Curator LeaderLatch instead, --format curator-selector a LeaderSelector.\n\nWith a command after `--`, the command \
 runs only while this process leads; when leadership is lost it is stopped (SIGTERM, \
 --kill-grace, SIGKILL) before another node can lead, and this node queues again.",
-    after_help = EXAMPLES
+    after_help = EXAMPLES,
+    mut_arg("command", |a| a.help("The command to run while this node leads (after `--`)"))
 )]
 pub struct ElectArgs {
     /// The election's znode.

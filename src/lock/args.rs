@@ -10,7 +10,8 @@ use crate::queue::Recipe;
 
 const EXAMPLES: &str = "\
 Examples:
-  # Three workers taking turns, as the original lock_worker.py (run each in its own terminal):
+  # Three workers taking turns, as the original lock_worker.py (each in its own
+  # terminal):
   zkdemo lock --id 1
   zkdemo lock --id 2
   zkdemo lock --id 3
@@ -22,10 +23,10 @@ Examples:
   zkdemo lock -n --path /jobs/backup -- ./backup.sh
   zkdemo lock -w 30s --path /jobs/backup -- ./backup.sh
 
-  # A read lock (readers hold together, writers alone), kazoo's ReadLock/WriteLock
+  # A read lock (readers hold together, writers alone): kazoo's ReadLock
   zkdemo lock --shared --path /data -- ./read-report.sh
 
-  # At most 3 backups at a time (a semaphore, counted with kazoo's Semaphore users)
+  # At most 3 backups at a time: a semaphore, as kazoo's Semaphore counts them
   zkdemo lock --max-leases 3 --path /backups -- ./backup.sh
 
   # Take the lock a Java service takes with Curator's InterProcessMutex
@@ -59,7 +60,8 @@ expire and the lock pass to someone else.";
 #[derive(Debug, Args)]
 #[command(
     long_about = LONG_ABOUT,
-    after_help = EXAMPLES
+    after_help = EXAMPLES,
+    mut_arg("command", |a| a.help("The command to run while holding the lock (after `--`)"))
 )]
 pub struct LockArgs {
     /// The lock's znode.
