@@ -61,14 +61,12 @@ impl Queue {
     /// number) and its acquisition lock `<dir>-__lock__` exists. A lock node there would count
     /// as a lease for the Semaphore's users. Looked at once, and only for an empty directory.
     /// The limit, if so.
-    fn idle_semaphore(&self, s: &Session) -> Result<Option<u32>> {
+    fn idle_semaphore(&self, s: &Session) -> Result<Option<u64>> {
         if self.leases.is_some() {
             return Ok(None);
         }
         let limit = match s.get_data(&self.dir) {
-            Ok((data, _)) => std::str::from_utf8(&data)
-                .ok()
-                .and_then(|t| t.trim().parse::<u32>().ok()),
+            Ok((data, _)) => super::kazoo_semaphore::parse_limit(&data),
             Err(session::Error::NoNode) => None,
             Err(e) => return Err(e.into()),
         };

@@ -53,7 +53,7 @@ pub enum Error {
     LeaseLimit(u64),
     /// A plain lock asked for on a kazoo Semaphore's path (its limit): our node would count
     /// as a lease.
-    Semaphore(u32),
+    Semaphore(u64),
 }
 
 impl From<session::Error> for Error {
