@@ -288,6 +288,12 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             break
         }
         'zkdemo;bench' {
+            [CompletionResult]::new('floor', 'floor', [CompletionResultType]::ParameterValue, 'floor')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'lock')
+            [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'elect')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'config')
+            [CompletionResult]::new('cost', 'cost', [CompletionResultType]::ParameterValue, 'cost')
+            [CompletionResult]::new('all', 'all', [CompletionResultType]::ParameterValue, 'all')
             [CompletionResult]::new('--contenders', '--contenders', [CompletionResultType]::ParameterName, 'lock: contenders (separate sessions), one run per number')
             [CompletionResult]::new('--rounds', '--rounds', [CompletionResultType]::ParameterName, 'floor: samples per figure; lock: acquisitions per contender; elect: failovers')
             [CompletionResult]::new('--candidates', '--candidates', [CompletionResultType]::ParameterName, 'elect: candidate processes')
@@ -331,6 +337,20 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             break
         }
         'zkdemo;man' {
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'lock')
+            [CompletionResult]::new('elect', 'elect', [CompletionResultType]::ParameterValue, 'elect')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'config')
+            [CompletionResult]::new('config-get', 'config-get', [CompletionResultType]::ParameterValue, 'config-get')
+            [CompletionResult]::new('config-set', 'config-set', [CompletionResultType]::ParameterValue, 'config-set')
+            [CompletionResult]::new('config-unset', 'config-unset', [CompletionResultType]::ParameterValue, 'config-unset')
+            [CompletionResult]::new('config-watch', 'config-watch', [CompletionResultType]::ParameterValue, 'config-watch')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'inspect')
+            [CompletionResult]::new('server', 'server', [CompletionResultType]::ParameterValue, 'server')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'demo')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'bench')
+            [CompletionResult]::new('timeline', 'timeline', [CompletionResultType]::ParameterValue, 'timeline')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'man')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'completions')
             [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
             [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
             [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')
@@ -347,6 +367,11 @@ Register-ArgumentCompleter -Native -CommandName 'zkdemo' -ScriptBlock {
             break
         }
         'zkdemo;completions' {
+            [CompletionResult]::new('bash', 'bash', [CompletionResultType]::ParameterValue, 'bash')
+            [CompletionResult]::new('elvish', 'elvish', [CompletionResultType]::ParameterValue, 'elvish')
+            [CompletionResult]::new('fish', 'fish', [CompletionResultType]::ParameterValue, 'fish')
+            [CompletionResult]::new('powershell', 'powershell', [CompletionResultType]::ParameterValue, 'powershell')
+            [CompletionResult]::new('zsh', 'zsh', [CompletionResultType]::ParameterValue, 'zsh')
             [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
             [CompletionResult]::new('--zk', '--zk', [CompletionResultType]::ParameterName, 'ZooKeeper servers: host:port[,host:port…][/chroot]')
             [CompletionResult]::new('--session-timeout', '--session-timeout', [CompletionResultType]::ParameterName, 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)')

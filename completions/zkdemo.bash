@@ -1071,7 +1071,7 @@ _zkdemo() {
             return 0
             ;;
         zkdemo__subcmd__man)
-            opts="-z -v -q -h --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help"
+            opts="-z -v -q -h --zk --session-timeout --connect-timeout --auth --acl --json --verbose --quiet --help lock elect config config-get config-set config-unset config-watch inspect server demo bench timeline man completions get set unset watch"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

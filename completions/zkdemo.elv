@@ -268,6 +268,12 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'zkdemo;bench'= {
+            cand floor 'floor'
+            cand lock 'lock'
+            cand elect 'elect'
+            cand config 'config'
+            cand cost 'cost'
+            cand all 'all'
             cand --contenders 'lock: contenders (separate sessions), one run per number'
             cand --rounds 'floor: samples per figure; lock: acquisitions per contender; elect: failovers'
             cand --candidates 'elect: candidate processes'
@@ -309,6 +315,20 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'zkdemo;man'= {
+            cand lock 'lock'
+            cand elect 'elect'
+            cand config 'config'
+            cand config-get 'config-get'
+            cand config-set 'config-set'
+            cand config-unset 'config-unset'
+            cand config-watch 'config-watch'
+            cand inspect 'inspect'
+            cand server 'server'
+            cand demo 'demo'
+            cand bench 'bench'
+            cand timeline 'timeline'
+            cand man 'man'
+            cand completions 'completions'
             cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
             cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
             cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'
@@ -324,6 +344,11 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'zkdemo;completions'= {
+            cand bash 'bash'
+            cand elvish 'elvish'
+            cand fish 'fish'
+            cand powershell 'powershell'
+            cand zsh 'zsh'
             cand -z 'ZooKeeper servers: host:port[,host:port…][/chroot]'
             cand --zk 'ZooKeeper servers: host:port[,host:port…][/chroot]'
             cand --session-timeout 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)'

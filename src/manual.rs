@@ -4,35 +4,97 @@
 //! and `completions/` are exactly these (`tests/docs.rs` checks it and regenerates them).
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use clap::builder::PossibleValue;
 use clap::{Args, CommandFactory};
 use clap_complete::{Generator, Shell};
 use clap_mangen::roff::{bold, italic, roman, Roff};
 use clap_mangen::Man;
 
+mod values;
+
 use crate::cli::{Cli, ENVIRONMENT, EXIT_CODES};
 use crate::exit;
 
+/// The pages besides zkdemo(1), as `zkdemo man` names them (`config-set` is `config set`'s):
+/// COMMAND's possible values, so that every shell completes them. `tests/docs.rs` checks that
+/// they are exactly the pages generated.
+pub const PAGES: &[&str] = &[
+    "lock",
+    "elect",
+    "config",
+    "config-get",
+    "config-set",
+    "config-unset",
+    "config-watch",
+    "inspect",
+    "server",
+    "demo",
+    "bench",
+    "timeline",
+    "man",
+    "completions",
+];
+
+/// The second words of two-word pages (`zkdemo man config set`): accepted, not offered.
+const SECOND_WORDS: &[&str] = &["get", "set", "unset", "watch"];
+
 /// Print a man page (roff): zkdemo's, or a subcommand's.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  \
-zkdemo man | man -l -                     # read zkdemo(1) now\n  \
-zkdemo man config set | man -l -          # one subcommand's page\n  \
-for c in \"\" lock elect config inspect server demo bench; do\n    \
-zkdemo man $c > ~/.local/share/man/man1/zkdemo${c:+-$c}.1; done   # install them\n\n\
-Exit codes: 2 when there is no such command.")]
+#[command(after_help = man_examples())]
 pub struct ManArgs {
-    /// The command whose page to print (`lock`, `config set`, …); none: zkdemo(1).
-    #[arg(value_name = "COMMAND")]
+    /// The command whose page to print (`lock`, `config set` or `config-set`, …); none:
+    /// zkdemo(1).
+    #[arg(value_name = "COMMAND", value_parser = page_names())]
     pub command: Vec<String>,
+}
+
+/// COMMAND's values: every page, and the second words of `config set` and the like (hidden).
+fn page_names() -> clap::builder::PossibleValuesParser {
+    let pages = PAGES.iter().map(|p| PossibleValue::new(*p));
+    let words = SECOND_WORDS
+        .iter()
+        .map(|w| PossibleValue::new(*w).hide(true));
+    pages.chain(words).collect::<Vec<_>>().into()
+}
+
+/// `zkdemo man --help`'s examples: the install loop names every page.
+fn man_examples() -> String {
+    let mut s = String::from(
+        "Examples:\n  \
+zkdemo man | man -l -                     # read zkdemo(1) now\n  \
+zkdemo man config set | man -l -          # one subcommand's page\n\n  \
+# Install every page: zkdemo(1), then each command's\n  \
+mkdir -p ~/.local/share/man/man1\n  \
+for c in \"\"",
+    );
+    let mut width = "  for c in \"\"".len();
+    for p in PAGES {
+        if width + 1 + p.len() + 2 > 80 {
+            s.push_str(" \\\n     ");
+            width = 5;
+        }
+        s.push(' ');
+        s.push_str(p);
+        width += 1 + p.len();
+    }
+    s.push_str(
+        "; do\n    \
+zkdemo man $c > ~/.local/share/man/man1/zkdemo${c:+-$c}.1\n  \
+done\n\n\
+Exit codes: 2 when there is no such command.",
+    );
+    s
 }
 
 /// Print the completion script for a shell.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
 zkdemo completions bash > ~/.local/share/bash-completion/completions/zkdemo\n  \
-zkdemo completions zsh > ~/.zfunc/_zkdemo      # with fpath+=~/.zfunc before compinit\n  \
+# zsh: with fpath+=~/.zfunc before compinit in ~/.zshrc\n  \
+zkdemo completions zsh > ~/.zfunc/_zkdemo\n  \
 zkdemo completions fish > ~/.config/fish/completions/zkdemo.fish")]
 pub struct CompletionsArgs {
     /// The shell.
@@ -78,8 +140,9 @@ pub const SHELLS: [Shell; 5] = [
 /// The completion script for `shell`.
 pub fn completion(shell: Shell) -> Vec<u8> {
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "zkdemo", &mut buf);
-    buf
+    let mut cmd = Cli::command();
+    clap_complete::generate(shell, &mut cmd, "zkdemo", &mut buf);
+    values::add(shell, buf, &cmd)
 }
 
 /// Every file under `man/` and `completions/`, by path.
@@ -106,10 +169,18 @@ pub fn man_pages() -> BTreeMap<PathBuf, Vec<u8>> {
 
 /// The page of `cmd`, then one for each of its subcommands (`zkdemo-config-watch.1`, …).
 fn page(cmd: &clap::Command, top: bool, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
-    let man = Man::new(cmd.clone()).manual("zkdemo manual");
+    let man = Man::new(cmd.clone());
     let mut out = Vec::new();
     let io = |r: std::io::Result<()>| r.expect("rendering into memory");
-    io(man.render_title(&mut out));
+    // .TH title section date source manual. clap_mangen's date is empty and vanishes from the
+    // line, so man read the source ("lock ") as the date; the date stays empty, quoted (the
+    // pages are generated and committed: a date would change them every day).
+    io(writeln!(
+        out,
+        ".TH {} 1 \"\" \"zkdemo {}\" \"zkdemo manual\"",
+        display_name(cmd),
+        env!("CARGO_PKG_VERSION")
+    ));
     io(man.render_name_section(&mut out));
     io(synopsis(cmd).to_writer(&mut out));
     io(man.render_description_section(&mut out));

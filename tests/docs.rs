@@ -213,7 +213,7 @@ fn every_subcommand_has_examples() {
 /// its `Ctrl-C and` line would have run).
 #[test]
 fn example_blocks_survive_an_80_column_terminal() {
-    for sub in ["lock", "elect"] {
+    for sub in ["lock", "elect", "man", "completions"] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_zkdemo"))
             .args([sub, "--help"])
             .env("COLUMNS", "80")
@@ -225,12 +225,17 @@ fn example_blocks_survive_an_80_column_terminal() {
             .skip_while(|l| !l.starts_with("Examples:"))
             .skip(1)
             .take_while(|l| l.is_empty() || l.starts_with("  "));
+        let mut continued = false;
         for line in block.filter(|l| !l.trim().is_empty()) {
             let code = line.trim_start();
+            let command = ["zkdemo ", "for ", "mkdir ", "done"]
+                .iter()
+                .any(|c| code.starts_with(c));
             assert!(
-                code.starts_with('#') || code.starts_with("zkdemo ") || code.starts_with("for "),
+                continued || command || code.starts_with('#'),
                 "zkdemo {sub} --help: {line:?} is neither a comment nor a command:\n{help}"
             );
+            continued = code.ends_with('\\') || code.ends_with("; do");
         }
     }
 }
@@ -258,6 +263,64 @@ fn shared_arguments_speak_for_their_command() {
     assert!(!long.contains("--help says"), "{long}");
     let short = help(&["-h"]);
     assert!(short.contains("see --help"), "{short}");
+}
+
+/// `zkdemo man`'s COMMAND takes exactly the pages there are (they are its possible values, for
+/// completion), and every shell's completion offers them (bash offered nothing after
+/// `zkdemo man con`; clap_complete writes no positional values for fish, elvish, PowerShell).
+#[test]
+fn man_offers_every_page_and_every_shell_completes_them() {
+    let files = render_all();
+    let mut pages: Vec<String> = files
+        .keys()
+        .filter_map(|p| p.strip_prefix("man").ok()?.to_str()?.strip_suffix(".1"))
+        .filter_map(|n| n.strip_prefix("zkdemo-"))
+        .map(str::to_owned)
+        .collect();
+    pages.sort();
+    let mut offered: Vec<String> = zkdemo::manual::PAGES
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    offered.sort();
+    assert_eq!(offered, pages);
+    for (path, data) in files.iter().filter(|(p, _)| p.starts_with("completions")) {
+        let script = String::from_utf8_lossy(data);
+        for page in &pages {
+            assert!(
+                script.contains(page.as_str()),
+                "{path:?} does not offer {page}"
+            );
+        }
+    }
+    // The install loop of `zkdemo man --help` names them all.
+    let man = cli().find_subcommand("man").unwrap().clone();
+    let examples = man.get_after_help().unwrap().to_string();
+    let words: Vec<&str> = examples
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .collect();
+    for page in &pages {
+        assert!(
+            words.contains(&page.as_str()),
+            "the install loop misses {page}"
+        );
+    }
+}
+
+/// Every page's .TH line has its five fields: clap_mangen's empty date vanished from it, so
+/// man read the source (`"lock "`) as the date.
+#[test]
+fn man_title_lines_have_every_field() {
+    for (path, data) in render_all().iter().filter(|(p, _)| p.starts_with("man")) {
+        let page = String::from_utf8_lossy(data);
+        let th = page.lines().find(|l| l.starts_with(".TH ")).expect(".TH");
+        let name = path.file_stem().unwrap().to_str().unwrap();
+        let want = format!(
+            ".TH {name} 1 \"\" \"zkdemo {}\" \"zkdemo manual\"",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert_eq!(th, want, "{path:?}");
+    }
 }
 
 /// Issue #17, 9: the man pages' SYNOPSIS shows what each option takes (clap_mangen's own
