@@ -128,13 +128,15 @@ pub fn records_of(events: &[Value]) -> Vec<Record> {
 
 /// One line for people: what was drawn, and where.
 pub fn summary(t: &Timeline, path: &Path) -> String {
+    // "1 participant", "2 participants".
+    let n = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let count = |k| t.spans(k).len();
     format!(
-        "timeline of {} participants over {:.1} s ({} lock holds, {} leadership terms) written to {}",
-        t.lanes.len(),
+        "timeline of {} over {:.1} s ({}, {}) written to {}",
+        n(t.lanes.len(), "participant", "participants"),
         t.end,
-        count(SpanKind::Hold),
-        count(SpanKind::Lead),
+        n(count(SpanKind::Hold), "lock hold", "lock holds"),
+        n(count(SpanKind::Lead), "leadership term", "leadership terms"),
         path.display()
     )
 }

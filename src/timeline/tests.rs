@@ -290,3 +290,27 @@ fn the_picture_has_a_lane_per_participant_and_its_holds_in_the_hold_colour() {
     assert_eq!(g.x_at(0.0), g.x0);
     assert!(g.x_at(0.7) < g.x_at(0.71) + 1 && g.x_at(1.4) < g.x1);
 }
+
+#[test]
+fn the_summary_counts_in_the_singular_and_the_plural() {
+    let one = timeline(&[
+        ev(0, "acquired", "worker 1", ""),
+        ev(500, "released", "worker 1", ""),
+    ]);
+    let said = super::summary(&one, std::path::Path::new("a.svg"));
+    assert_eq!(
+        said,
+        "timeline of 1 participant over 0.5 s (1 lock hold, 0 leadership terms) written to a.svg"
+    );
+    let two = timeline(&[
+        ev(0, "acquired", "worker 1", ""),
+        ev(500, "released", "worker 1", ""),
+        ev(510, "acquired", "worker 2", ""),
+        ev(900, "released", "worker 2", ""),
+    ]);
+    let said = super::summary(&two, std::path::Path::new("a.svg"));
+    assert!(
+        said.contains("2 participants") && said.contains("2 lock holds"),
+        "{said}"
+    );
+}
