@@ -13,8 +13,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod parse;
 
 pub use parse::{
-    parse_connect_timeout, parse_duration, parse_duration_or_zero, parse_lead, parse_node_path,
-    parse_path, parse_session_timeout, parse_tick_time, AuthParser, MAX_DURATION,
+    parse_connect_timeout, parse_count, parse_duration, parse_duration_or_zero, parse_lead,
+    parse_max_leases, parse_node_path, parse_path, parse_session_timeout, parse_tick_time,
+    AuthParser, MAX_DURATION,
 };
 
 use crate::output::Output;

@@ -293,6 +293,15 @@ fn out_of_range_durations_counts_and_paths_are_refused_with_code_2() {
         let line = refused(&s, &args, 2);
         assert!(!line.contains("panicked"), "{args:?}: {line}");
     }
+    // Said the same way for every count (--count said `0 is not in 1..18446744073709551615`).
+    for args in [
+        &["lock", "--id", "1", "--count", "0"][..],
+        &["elect", "--count", "0"][..],
+        &["lock", "--max-leases", "0", "--", "true"][..],
+    ] {
+        let line = refused(&s, args, 2);
+        assert!(line.ends_with(": must be at least 1"), "{args:?}: {line}");
+    }
 }
 
 /// Issue #14: an ancestor the user may not write (`/team`: admin may do anything, the world

@@ -117,6 +117,28 @@ pub fn parse_tick_time(s: &str) -> Result<Duration, String> {
     )
 }
 
+/// `--count`: a whole number, at least 1 (clap's range said `0 is not in
+/// 1..18446744073709551615`).
+pub fn parse_count(s: &str) -> Result<u64, String> {
+    at_least_one(s, u64::MAX)
+}
+
+/// `--max-leases`: a whole number, at least 1, that kazoo's Semaphore can store.
+pub fn parse_max_leases(s: &str) -> Result<u32, String> {
+    at_least_one(s, u32::MAX.into()).map(|n| n as u32)
+}
+
+fn at_least_one(s: &str, max: u64) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) if n <= max => Ok(n),
+        Err(e) if *e.kind() != std::num::IntErrorKind::PosOverflow => {
+            Err("not a whole number (write 1, 2, 3, …)".into())
+        }
+        _ => Err(format!("must be at most {max}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +167,25 @@ mod tests {
         assert!(parse_duration("18446744073709551615s").is_err());
         assert!(parse_duration("3651days").is_err());
         assert!(parse_duration("3650days").is_ok());
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(parse_count("1"), Ok(1));
+        assert_eq!(parse_count("0").unwrap_err(), "must be at least 1");
+        assert_eq!(parse_max_leases("0").unwrap_err(), "must be at least 1");
+        assert_eq!(parse_max_leases("4294967295"), Ok(u32::MAX));
+        assert_eq!(
+            parse_max_leases("4294967296").unwrap_err(),
+            "must be at most 4294967295"
+        );
+        assert!(parse_count("18446744073709551616")
+            .unwrap_err()
+            .starts_with("must be at most"));
+        for bad in ["-1", "two", "1.5", ""] {
+            assert!(parse_count(bad)
+                .unwrap_err()
+                .starts_with("not a whole number"));
+        }
     }
 }

@@ -83,7 +83,7 @@ pub struct ElectArgs {
     pub lead: Option<Duration>,
 
     /// Exit after leading this many times.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", value_parser = crate::cli::parse_count)]
     pub count: Option<u64>,
 
     /// Do not campaign: print the current leader (with its node's creation time: when it began

@@ -82,7 +82,7 @@ pub struct LockArgs {
     /// A semaphore: up to N holders at once (kazoo's Semaphore and its max_leases: lease nodes
     /// under --path, the limit stored as its data, acquisition in turn through a lock at
     /// `<path>-__lock__`). A different limit stored by others is refused (exit 2).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", value_parser = crate::cli::parse_max_leases)]
     pub max_leases: Option<u32>,
 
     #[command(flatten)]
@@ -100,7 +100,7 @@ pub struct LockArgs {
     pub pause: Option<Duration>,
 
     /// Worker mode: stop after this many acquisitions [default: until Ctrl-C].
-    #[arg(long, conflicts_with = "command", value_parser = clap::value_parser!(u64).range(1..),
+    #[arg(long, conflicts_with = "command", value_parser = crate::cli::parse_count,
           value_name = "N")]
     pub count: Option<u64>,
 
