@@ -15,7 +15,7 @@ mod parse;
 pub use parse::{
     parse_connect_timeout, parse_count, parse_duration, parse_duration_or_zero, parse_lead,
     parse_max_leases, parse_node_path, parse_path, parse_session_timeout, parse_tick_time,
-    AuthParser, MAX_DURATION,
+    AuthParser, IdParser, MAX_DURATION,
 };
 
 use crate::output::Output;
@@ -250,7 +250,7 @@ pub struct Context {
 #[derive(Debug, Clone, Args)]
 pub struct ContenderArgs {
     /// This contender's id, stored as its node's data [default: <hostname>-<pid>].
-    #[arg(long)]
+    #[arg(long, value_parser = IdParser)]
     pub id: Option<String>,
 
     /// After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right

@@ -389,3 +389,41 @@ fn usage_lines_do_not_show_options_taken_from_the_environment() {
         p.stderr()
     );
 }
+
+/// An empty --id printed `worker  holds the lock`, and one holding a newline split a status
+/// line in two (the id is stored as the node's data and shown in one-line status): both are
+/// refused by the command line, exit 2, the value escaped in the one-line error, nothing
+/// written.
+#[test]
+fn an_empty_id_or_one_with_control_characters_is_refused_with_code_2() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let s = shared_session();
+    let lock = unique_path("id-lock");
+    let election = unique_path("id-election");
+    for id in ["", "a\nb", "tab\there", "esc\u{1b}[31m"] {
+        for args in [
+            vec!["lock", "--path", &lock, "--id", id, "-n", "--", "true"],
+            vec!["lock", "--path", &lock, "--id", id, "--count", "1"],
+            vec!["elect", "--path", &election, "--id", id, "--count", "1"],
+        ] {
+            let line = refused(&s, &args, 2);
+            assert!(line.contains("'--id <ID>'"), "{args:?}: {line}");
+            assert!(!line.contains('\u{1b}') && !line.contains('\t'), "{line:?}");
+        }
+    }
+    assert!(s.exists(&lock).unwrap().is_none() && s.exists(&election).unwrap().is_none());
+    // Spaces and any other text are ids as before.
+    let mut cmd = zkdemo();
+    cmd.env("ZKDEMO_ZK", shared().connect_string()).args([
+        "lock",
+        "--path",
+        &lock,
+        "--id",
+        "worker ünï 1",
+        "-n",
+        "--",
+        "true",
+    ]);
+    let (status, p) = run(cmd, Duration::from_secs(20));
+    assert_eq!(status.code(), Some(0), "{}", p.transcript());
+}

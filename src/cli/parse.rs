@@ -1,4 +1,4 @@
-//! The parsers of option values: durations, znode paths, credentials. Each refuses what it
+//! The parsers of option values: durations, counts, znode paths, credentials, ids. Each refuses what it
 //! cannot use with a one-line reason (clap prints it after the value), so that a bad value is
 //! exit 2 before anything is sent.
 
@@ -30,6 +30,40 @@ impl clap::builder::TypedValueParser for AuthParser {
         Err(clap::Error::raw(
             clap::error::ErrorKind::ValueValidation,
             format!("invalid value for '--auth <USER:PASSWORD>' (not shown): {why}\n"),
+        )
+        .with_cmd(cmd))
+    }
+}
+
+/// `lock --id`, `elect --id`: the id is stored as the node's data and shown inside one-line
+/// status lines (`worker ID holds the lock`), so it cannot be empty or hold a control
+/// character (a newline printed raw split the line). clap's own error would print the value
+/// as given, newline and all: this one escapes it.
+#[derive(Debug, Clone, Copy)]
+pub struct IdParser;
+
+impl clap::builder::TypedValueParser for IdParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let why = match value.to_str() {
+            None => "not UTF-8",
+            Some("") => "an id cannot be empty (leave out --id for <hostname>-<pid>)",
+            Some(s) if s.chars().any(char::is_control) => {
+                "an id cannot hold a control character (it is shown in one-line status lines)"
+            }
+            Some(s) => return Ok(s.to_owned()),
+        };
+        let shown = crate::text::escape(value.as_encoded_bytes());
+        let arg = arg.map_or("--id <ID>".to_owned(), |a| a.to_string());
+        Err(clap::Error::raw(
+            clap::error::ErrorKind::ValueValidation,
+            format!("invalid value '{shown}' for '{arg}': {why}\n"),
         )
         .with_cmd(cmd))
     }
@@ -167,6 +201,25 @@ mod tests {
         assert!(parse_duration("18446744073709551615s").is_err());
         assert!(parse_duration("3651days").is_err());
         assert!(parse_duration("3650days").is_ok());
+    }
+
+    #[test]
+    fn ids() {
+        let parse = |id: &str| {
+            clap::Command::new("t")
+                .arg(clap::Arg::new("id").long("id").value_parser(IdParser))
+                .try_get_matches_from(["t", "--id", id])
+                .map(|m| m.get_one::<String>("id").cloned())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(parse("worker 1"), Ok(Some("worker 1".into())));
+        assert!(parse("").unwrap_err().contains("cannot be empty"));
+        let e = parse("a\nb").unwrap_err();
+        assert!(
+            e.contains("'a\\nb'") && e.contains("control character"),
+            "{e}"
+        );
+        assert_eq!(e.trim_end().lines().count(), 1, "{e}");
     }
 
     #[test]
