@@ -288,6 +288,10 @@ fn out_of_range_durations_counts_and_paths_are_refused_with_code_2() {
         vec!["lock", "-n", "--path", "/ünïcødé/🔒", "--", "true"],
         vec!["lock", "-n", "--path", "/", "--", "true"],
         vec!["elect", "--path", "/"],
+        // The server's own subtree (a lock there left /zookeeper/x behind).
+        vec!["lock", "-n", "--path", "/zookeeper/x", "--", "true"],
+        vec!["elect", "--path", "/zookeeper"],
+        vec!["config", "--path", "/zookeeper/cfg", "set", "a=1"],
     ];
     for args in cases {
         let line = refused(&s, &args, 2);

@@ -79,12 +79,21 @@ pub fn parse_path(s: &str) -> Result<String, String> {
 }
 
 /// The znode of a lock, an election or a config: a validated path other than the root (the
-/// root's children are the whole tree, not a queue).
+/// root's children are the whole tree, not a queue) and outside `/zookeeper`, which the
+/// server keeps for itself (quotas, the dynamic config; the ZooKeeper Programmer's Guide:
+/// "the /zookeeper subtree … is reserved").
 pub fn parse_node_path(s: &str) -> Result<String, String> {
     if s == "/" {
         return Err(
             "the root cannot be a lock, an election or a config node: name a node \
                     under it (e.g. /demo-lock)"
+                .into(),
+        );
+    }
+    if s == "/zookeeper" || s.starts_with("/zookeeper/") {
+        return Err(
+            "/zookeeper is reserved for ZooKeeper itself (quotas, its config): name a node \
+             elsewhere (e.g. /demo-lock)"
                 .into(),
         );
     }
@@ -201,6 +210,15 @@ mod tests {
         assert!(parse_duration("18446744073709551615s").is_err());
         assert!(parse_duration("3651days").is_err());
         assert!(parse_duration("3650days").is_ok());
+    }
+
+    #[test]
+    fn node_paths() {
+        assert_eq!(parse_node_path("/demo-lock").unwrap(), "/demo-lock");
+        assert_eq!(parse_node_path("/zookeeperish").unwrap(), "/zookeeperish");
+        for reserved in ["/", "/zookeeper", "/zookeeper/x", "/zookeeper/quota/a"] {
+            assert!(parse_node_path(reserved).is_err(), "{reserved}");
+        }
     }
 
     #[test]
