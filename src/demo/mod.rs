@@ -49,19 +49,22 @@ Examples:
   # Only the lock workers (or: elect, config)
   zkdemo demo --scenario lock
 
-  # On your own server; the demo works under /zkdemo-demo-<random> and deletes it after
+  # On your own server (it works under /zkdemo-demo-<random>, deleted after)
   zkdemo --zk 127.0.0.1:2181 demo
 
-  # The whole event stream, one JSON object per line, each with its \"participant\"
+  # Every event as a JSON line, each with its \"participant\"
   zkdemo --json demo | jq -c 'select(.participant == \"node 1\")'
 
-  # And a picture of it: a lane per participant, a bar per hold and leadership term
+  # A picture: a lane per participant, a bar per hold and per term
   zkdemo demo --timeline demo.svg
 
-Exit codes: 0 when every scenario played and every check held (one lock holder at a time,
-one leader at a time, every watcher saw every update); 1 when a check failed or a
-participant misbehaved; 69 no ZooKeeper (none reachable with --zk, or none installed to
-start); 130/143 interrupted (everything started is stopped and removed first).";
+Exit codes:
+  0        every scenario played and every check held (one lock holder at a
+           time, one leader at a time, every watcher saw every update)
+  1        a check failed, a participant misbehaved, or the --timeline file
+           could not be written
+  69       no ZooKeeper (none reachable with --zk, or none installed to start)
+  130/143  interrupted (everything started is stopped and removed first)";
 
 /// Which of the original scripts' stories to play.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

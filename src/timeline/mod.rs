@@ -23,7 +23,7 @@ use model::{Record, SpanKind, Timeline};
 
 const EXAMPLES: &str = "\
 Examples:
-  # The demo's story as a picture (the demo draws it too: zkdemo demo --timeline demo.svg)
+  # The demo's story as a picture (zkdemo demo --timeline demo.svg does both)
   zkdemo --json demo > demo.jsonl
   zkdemo timeline demo.jsonl -o demo.svg
 
