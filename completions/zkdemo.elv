@@ -48,7 +48,7 @@ set edit:completion:arg-completer[zkdemo] = {|@words|
         &'zkdemo;lock'= {
             cand --path 'The lock''s znode'
             cand --format 'Whose lock to speak: kazoo''s Lock/ReadLock (`<uuid>__lock__<seq>`), Curator''s InterProcessMutex (also go-zookeeper''s Lock), or Curator''s InterProcessReadWriteLock. A directory of another format''s nodes is refused (exit 2)'
-            cand --max-leases 'A semaphore: up to N holders at once (kazoo''s Semaphore and its max_leases: lease nodes under --path, the limit stored as its data, acquisition in turn through a lock at `<path>-__lock__`). A different limit stored by others is refused (exit 2)'
+            cand --max-leases 'A semaphore: up to N holders at once. kazoo''s Semaphore and its max_leases: lease nodes under --path, the limit stored as its data (a different one stored by others is refused, exit 2), acquisition in turn through a lock at `<path>-__lock__`. With --format curator, Curator''s InterProcessSemaphoreV2: leases under `<path>/leases`, acquisition through a mutex at `<path>/locks`, the limit not stored (agree on it)'
             cand --id 'This contender''s id, stored as its node''s data [default: <hostname>-<pid>]'
             cand --kill-grace 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)'
             cand --hold 'Worker mode: how long to hold the lock each time; 0s releases it at once [default: 2s]'

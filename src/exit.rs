@@ -123,6 +123,10 @@ impl crate::queue::Error {
                 USAGE,
                 format!("{what}: {self}; its users speak --max-leases {limit}"),
             ),
+            E::CuratorSemaphore => Error::new(
+                USAGE,
+                format!("{what}: {self}; its users speak --format curator --max-leases N"),
+            ),
             E::Foreign(found) if found.mixed => Error::new(
                 USAGE,
                 format!(
@@ -155,6 +159,9 @@ fn format_flag(f: crate::queue::name::Format) -> &'static str {
     match f {
         F::Kazoo | F::KazooRead => "kazoo's recipes: --format kazoo",
         F::KazooLease => "kazoo's Semaphore: --max-leases N (the limit is the node's data)",
+        F::CuratorLease => {
+            "Curator's InterProcessSemaphoreV2: `lock --format curator --max-leases N`"
+        }
         F::Curator | F::GoZookeeper => {
             "Curator's InterProcessMutex (or go-zookeeper's Lock): `lock --format curator`; \
              a Curator LeaderSelector: `elect --format curator-selector`"

@@ -1,15 +1,18 @@
 //! The semaphore (`lock --max-leases N`) beside kazoo's `Semaphore` on one path (issue #16):
 //! never more than N holders, the limit stored on the node, a full semaphore given up on with
 //! the conflict code; and a lease by our own name held by another session (an earlier session
-//! of ours, given up but not yet expired) waited for without a spin.
+//! of ours, given up but not yet expired) waited for without a spin. With `--format curator`,
+//! beside Curator's InterProcessSemaphoreV2 (the Java peer in tests/peers).
 
 mod common;
 
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
+use common::curator::curator_peer;
 use common::spans::{holds_of_all, most_at_once};
 use common::*;
+use serde_json::{json, Value};
 use zkdemo::session::NodeKind;
 
 const KAZOO_SEMAPHORE: &str = r#"
@@ -323,4 +326,191 @@ fn a_lease_by_our_name_that_another_session_holds_is_waited_for_without_a_spin()
     let st = worker.wait_exit(Duration::from_secs(10)).expect("exits");
     assert!(st.success(), "{}", worker.transcript());
     s.close();
+}
+
+/// `--format curator --max-leases N` is Curator's InterProcessSemaphoreV2: beside real Curator
+/// semaphores (the Java peer), never more than N hold at once, and every one progresses.
+/// Each flavour refuses the other's path, and a plain lock refuses a Curator semaphore's.
+#[test]
+fn zkdemo_and_curator_semaphore_holders_never_exceed_the_limit() {
+    let zk = shared().connect_string();
+    let path = unique_path("curator-semaphore");
+    let rounds = "6";
+    // The JVMs take a second or two to start: the peers first, then zkdemo's workers.
+    let mut procs: Vec<Proc> = (0..2)
+        .map(|i| {
+            curator_peer(
+                &zk,
+                "semaphore",
+                &path,
+                &format!("c{i}"),
+                &[
+                    "--max-leases",
+                    "2",
+                    "--rounds",
+                    rounds,
+                    "--hold-ms",
+                    "40",
+                    "--pause-ms",
+                    "5",
+                ],
+            )
+        })
+        .collect();
+    for p in &procs {
+        p.wait_event("ready", Duration::from_secs(30))
+            .unwrap_or_else(|| panic!("the peer connects: {}", p.transcript()));
+    }
+    for i in 0..3 {
+        procs.push(json_lock(
+            &zk,
+            &path,
+            &format!("z{i}"),
+            &[
+                "--format",
+                "curator",
+                "--max-leases",
+                "2",
+                "--hold",
+                "40ms",
+                "--pause",
+                "5ms",
+                "--count",
+                rounds,
+            ],
+        ));
+    }
+    let all = holds_of_all(&mut procs);
+    for (p, s) in procs.iter().zip(&all) {
+        assert_eq!(s.len(), 6, "every holder holds 6 times: {}", p.transcript());
+        for h in s {
+            let node = h.start["node"].as_str().unwrap_or_default();
+            assert!(
+                node.starts_with("_c_") && node.contains("-lease-"),
+                "a Curator lease: {}",
+                h.start
+            );
+        }
+    }
+    assert_eq!(
+        most_at_once(&all),
+        2,
+        "at most 2 at once, and 2 at some time"
+    );
+    let lease_dir = format!("{path}/leases");
+    assert!(
+        shared_children(&lease_dir).is_empty(),
+        "every lease returned"
+    );
+
+    // kazoo's flavour on Curator's path, and a plain lock there: refused, nothing written.
+    for (args, says) in [
+        (
+            &["--max-leases", "2"][..],
+            "--format curator --max-leases N",
+        ),
+        (&["--format", "curator"][..], "--max-leases N"),
+    ] {
+        let mut c = zkdemo();
+        c.args(["--zk", &zk, "lock", "--path", &path])
+            .args(args)
+            .args(["-n", "--", "true"]);
+        let (st, p) = run(c, Duration::from_secs(20));
+        assert_eq!(st.code(), Some(2), "{args:?}: {}", p.transcript());
+        assert!(p.stderr().contains(says), "{args:?}: {}", p.stderr());
+        assert_eq!(
+            shared_children(&path),
+            ["leases", "locks"],
+            "nothing written"
+        );
+        assert!(shared_children(&lease_dir).is_empty(), "nothing written");
+    }
+    // Curator's flavour on a kazoo Semaphore's path: refused too.
+    let kazoo = unique_path("kazoo-semaphore-for-curator");
+    let holder = kazoo_semaphore(&zk, &kazoo, "k", 1, 30.0, 2);
+    holder
+        .wait_event("acquired", Duration::from_secs(20))
+        .expect("kazoo holds a lease");
+    let before = shared_children(&kazoo);
+    let mut c = zkdemo();
+    c.args([
+        "--zk",
+        &zk,
+        "lock",
+        "--format",
+        "curator",
+        "--max-leases",
+        "2",
+    ])
+    .args(["--path", &kazoo, "-n", "--", "true"]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(2), "{}", p.transcript());
+    assert!(p.stderr().contains("kazoo's Semaphore"), "{}", p.stderr());
+    assert_eq!(shared_children(&kazoo), before, "nothing written");
+}
+
+/// `inspect` shows a Curator semaphore as Curator counts it: the leases held, the one a
+/// contender made while acquiring (it waits for at most N, its own counted), and who queues
+/// at its mutex.
+#[test]
+fn inspect_shows_a_curator_semaphore_with_its_acquiring_lease() {
+    let zk = shared().connect_string();
+    let path = unique_path("curator-semaphore-inspect");
+    let mut holder = json_lock(
+        &zk,
+        &path,
+        "z",
+        &[
+            "--format",
+            "curator",
+            "--max-leases",
+            "1",
+            "--count",
+            "1",
+            "--hold",
+            "30s",
+        ],
+    );
+    holder
+        .wait_event("acquired", Duration::from_secs(20))
+        .unwrap_or_else(|| panic!("zkdemo holds: {}", holder.transcript()));
+    let peer = curator_peer(&zk, "semaphore", &path, "c", &["--max-leases", "1"]);
+    let view = eventually(Duration::from_secs(30), || {
+        let mut c = zkdemo();
+        c.args(["--zk", &zk, "--json", "inspect", &path]);
+        let (_, p) = run(c, Duration::from_secs(10));
+        let v = p.events().first()?["paths"][0].clone();
+        (v["leases"].as_array()?.len() == 2).then_some(v)
+    })
+    .unwrap_or_else(|| panic!("the peer makes its lease: {}", peer.transcript()));
+    assert_eq!(
+        (
+            &view["kind"],
+            &view["format"],
+            &view["in_use"],
+            &view["limit"]
+        ),
+        (
+            &json!("semaphore"),
+            &json!("curator"),
+            &json!(1),
+            &Value::Null
+        ),
+        "{view}"
+    );
+    let leases = view["leases"].as_array().unwrap();
+    assert_eq!(
+        (&leases[0]["id"], &leases[0]["acquiring"]),
+        (&json!("z"), &json!(false))
+    );
+    assert_eq!(
+        (&leases[1]["id"], &leases[1]["acquiring"]),
+        (&json!("c"), &json!(true))
+    );
+    assert_eq!(view["contenders"][0]["id"], "c", "{view}");
+    assert_eq!(view["contenders"][0]["role"], "acquiring", "{view}");
+    holder.signal(libc::SIGTERM);
+    holder.wait_exit(Duration::from_secs(10)).expect("stops");
+    peer.wait_event("acquired", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("the peer takes the lease: {}", peer.transcript()));
 }

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use crate::inbox::{Wake, Waker};
+use crate::queue::curator_lease;
 use crate::queue::kazoo_semaphore as kazoo;
 use crate::session::{self, Session};
 use crate::watch::{ChildrenWatch, DataWatch};
@@ -181,9 +182,26 @@ impl Reader<'_> {
                     let leases = self.each_child(path, children)?;
                     let queued = self.each_child(&lock, queued.unwrap_or_default())?;
                     return Ok(View::Semaphore(view::build_semaphore(
-                        path, limit, leases, queued,
+                        path,
+                        Some(limit),
+                        leases,
+                        queued,
                     )));
                 }
+            }
+            // Curator's InterProcessSemaphoreV2: its leases and its mutex under the path.
+            if hint == RoleHint::Auto && curator_lease::is_semaphore(&children) {
+                let (leases, locks) = (
+                    curator_lease::leases_path(path),
+                    curator_lease::locks_path(path),
+                );
+                let leased = self.children(&leases)?.unwrap_or_default();
+                let queued = self.children(&locks)?.unwrap_or_default();
+                let leased = self.each_child(&leases, leased)?;
+                let queued = self.each_child(&locks, queued)?;
+                return Ok(View::Semaphore(view::build_semaphore(
+                    path, None, leased, queued,
+                )));
             }
             let contenders = children.iter().any(|c| {
                 crate::queue::name::parse(c).is_some_and(|n| n.format.family() != "other")

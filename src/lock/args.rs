@@ -28,6 +28,8 @@ Examples:
 
   # At most 3 backups at a time: a semaphore, as kazoo's Semaphore counts them
   zkdemo lock --max-leases 3 --path /backups -- ./backup.sh
+  # ... or as Curator's InterProcessSemaphoreV2 counts them
+  zkdemo lock --format curator --max-leases 3 --path /backups -- ./backup.sh
 
   # Take the lock a Java service takes with Curator's InterProcessMutex
   zkdemo lock --format curator --path /locks/nightly -- ./maintenance.sh
@@ -79,9 +81,11 @@ pub struct LockArgs {
     #[arg(long, conflicts_with = "max_leases")]
     pub shared: bool,
 
-    /// A semaphore: up to N holders at once (kazoo's Semaphore and its max_leases: lease nodes
-    /// under --path, the limit stored as its data, acquisition in turn through a lock at
-    /// `<path>-__lock__`). A different limit stored by others is refused (exit 2).
+    /// A semaphore: up to N holders at once. kazoo's Semaphore and its max_leases: lease nodes
+    /// under --path, the limit stored as its data (a different one stored by others is
+    /// refused, exit 2), acquisition in turn through a lock at `<path>-__lock__`. With
+    /// --format curator, Curator's InterProcessSemaphoreV2: leases under `<path>/leases`,
+    /// acquisition through a mutex at `<path>/locks`, the limit not stored (agree on it).
     #[arg(long, value_name = "N", value_parser = crate::cli::parse_max_leases)]
     pub max_leases: Option<u32>,
 
@@ -143,10 +147,10 @@ impl LockArgs {
 
     /// Options that cannot go together, found before connecting.
     pub(super) fn check(&self) -> exit::Result<()> {
-        if self.max_leases.is_some() && self.format != LockFormat::Kazoo {
+        if self.max_leases.is_some() && self.format == LockFormat::CuratorRw {
             return Err(exit::Error::usage(
-                "--max-leases: zkdemo's semaphore is kazoo's (Semaphore); Curator's \
-                 InterProcessSemaphoreV2 is not spoken: leave out --format",
+                "--max-leases: a semaphore is kazoo's Semaphore (the default format) or \
+                 Curator's InterProcessSemaphoreV2 (--format curator), not a read/write lock",
             ));
         }
         if self.shared && self.format == LockFormat::Curator {

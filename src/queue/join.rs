@@ -19,6 +19,13 @@ impl Queue {
                         return Err(Error::Semaphore(limit));
                     }
                 }
+                // Curator's semaphore users look only under its locks/ and leases/: a lock
+                // node beside them would not count.
+                Ok(children)
+                    if self.leases.is_none() && super::curator_lease::is_semaphore(&children) =>
+                {
+                    return Err(Error::CuratorSemaphore);
+                }
                 Ok(children) => self
                     .recipe
                     .check_directory(&children)

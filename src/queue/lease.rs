@@ -15,6 +15,7 @@
 
 use std::time::Instant;
 
+use super::curator_lease;
 use super::kazoo_semaphore::{lock_path, parse_limit};
 use super::name::{Format, Name};
 use super::wake::{drain, next_wake, Waited};
@@ -23,12 +24,27 @@ use crate::inbox::{Inbox, Wake, Waker};
 use crate::session::{self, NodeKind, Session};
 
 impl Queue {
-    /// Make this queue a semaphore of `max` leases at `path` (kazoo's recipe only).
+    /// Make this queue a semaphore of `max` leases at `path`: kazoo's `Semaphore` with the
+    /// kazoo recipe, Curator's `InterProcessSemaphoreV2` (`curator_lease.rs`) with Curator's
+    /// mutex.
     pub fn with_leases(mut self, max: u32) -> Queue {
-        debug_assert_eq!(self.recipe, Recipe::Kazoo);
-        self.dir = lock_path(&self.path);
+        self.dir = match self.recipe {
+            Recipe::CuratorMutex => curator_lease::locks_path(&self.path),
+            r => {
+                debug_assert_eq!(r, Recipe::Kazoo, "no other recipe has a semaphore");
+                lock_path(&self.path)
+            }
+        };
         self.leases = Some(max);
         self
+    }
+
+    /// Where the leases are: the semaphore's path (kazoo) or its `leases` child (Curator).
+    pub(super) fn lease_dir(&self) -> String {
+        match self.recipe {
+            Recipe::CuratorMutex => curator_lease::leases_path(&self.path),
+            _ => self.path.clone(),
+        }
     }
 
     /// The number of leases, for a semaphore.
@@ -37,8 +53,13 @@ impl Queue {
     }
 
     /// Before the first join: the path exists and stores our limit, or another one (refused:
-    /// `Error::LeaseLimit`). A path holding another recipe's nodes is refused too.
+    /// `Error::LeaseLimit`). A path holding another recipe's nodes is refused too, and so is
+    /// a Curator semaphore's (its users speak `--format curator`). Curator's semaphore stores
+    /// no limit: `check_curator_semaphore`.
     pub(super) fn check_limit(&self, s: &Session, max: u32) -> Result<()> {
+        if self.recipe == Recipe::CuratorMutex {
+            return self.check_curator_semaphore(s);
+        }
         if s.exists(&self.path)?.is_none() {
             if let Some(parent) = self
                 .path
@@ -58,8 +79,14 @@ impl Queue {
                 Err(e) => return Err(e.into()),
             }
         }
-        let mut foreign: Vec<_> = s
-            .get_children(&self.path)?
+        let children = s.get_children(&self.path)?;
+        if curator_lease::is_semaphore(&children) {
+            return Err(Error::Foreign(super::recipe::Foreign {
+                formats: vec![Format::CuratorLease],
+                mixed: false,
+            }));
+        }
+        let mut foreign: Vec<_> = children
             .iter()
             .filter_map(|c| super::name::parse(c))
             .map(|n| n.format)
@@ -93,6 +120,21 @@ impl Queue {
         rx: &Inbox,
         tx: &Waker,
         deadline: Option<Instant>,
+        on_wait: impl FnMut(&Position),
+    ) -> Result<Leasing> {
+        match self.recipe {
+            Recipe::CuratorMutex => self.take_curator_lease(s, rx, tx, deadline, on_wait),
+            _ => self.take_kazoo_lease(s, rx, tx, deadline, on_wait),
+        }
+    }
+
+    /// kazoo's way: create our lease only while fewer than N exist.
+    fn take_kazoo_lease(
+        &self,
+        s: &Session,
+        rx: &Inbox,
+        tx: &Waker,
+        deadline: Option<Instant>,
         mut on_wait: impl FnMut(&Position),
     ) -> Result<Leasing> {
         let max = self.leases.expect("a semaphore") as usize;
@@ -118,7 +160,16 @@ impl Queue {
             }
             if !taken.is_empty() {
                 taken.sort();
-                on_wait(&holders(taken));
+                let names = taken
+                    .into_iter()
+                    .map(|name| Name {
+                        prefix: name.clone(),
+                        name,
+                        seq: 0,
+                        format: Format::KazooLease,
+                    })
+                    .collect();
+                on_wait(&holders(names));
             }
             if let Some(done) = next_wake(rx, deadline).or_else(|| drain(rx)) {
                 return Ok(Leasing::Waited(done));
@@ -130,10 +181,12 @@ impl Queue {
     pub fn adopt_lease(&mut self, s: &Session, lease: &str, czxid: i64) -> Result<()> {
         self.leave(s)?;
         let name = lease.rsplit('/').next().unwrap_or(lease).to_owned();
+        // Curator's leases are sequential; kazoo's are not (0).
+        let seq = super::name::parse(&name).map_or(0, |n| n.seq);
         self.mine = Some(OwnNode {
             name,
             path: lease.to_owned(),
-            seq: 0,
+            seq,
             czxid,
             session_id: s.id(),
         });
@@ -150,17 +203,8 @@ pub enum Leasing {
 }
 
 /// All leases taken: we come after their holders (position = their number + 1), waiting for
-/// any of them.
-fn holders(taken: Vec<String>) -> Position {
-    let contenders: Vec<Name> = taken
-        .into_iter()
-        .map(|name| Name {
-            prefix: name.clone(),
-            name,
-            seq: 0,
-            format: Format::KazooLease,
-        })
-        .collect();
+/// any of them. `contenders`: the holders' leases, not empty.
+pub(super) fn holders(contenders: Vec<Name>) -> Position {
     Position {
         index: contenders.len(),
         blocker: contenders.first().cloned(),

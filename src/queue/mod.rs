@@ -16,6 +16,7 @@
 //! then look for a child with our uuid prefix and take it only if its owner is our session;
 //! a node of an earlier, expired session of ours is not ours.
 
+pub mod curator_lease;
 mod join;
 pub mod kazoo_semaphore;
 mod lease;
@@ -54,6 +55,9 @@ pub enum Error {
     /// A plain lock asked for on a kazoo Semaphore's path (its limit): our node would count
     /// as a lease.
     Semaphore(u64),
+    /// A plain lock asked for on a Curator `InterProcessSemaphoreV2`'s path: its users would
+    /// not see our node (they look under its `locks` and `leases` only).
+    CuratorSemaphore,
 }
 
 impl From<session::Error> for Error {
@@ -83,6 +87,11 @@ impl std::fmt::Display for Error {
                 "it is a kazoo Semaphore of {limit} lease{} (the limit is its data), and a lock \
                  node there would count as a lease",
                 if *limit == 1 { "" } else { "s" }
+            ),
+            Error::CuratorSemaphore => write!(
+                f,
+                "it is a Curator InterProcessSemaphoreV2 (leases/ and locks/ under it), whose \
+                 users would not see a lock node there"
             ),
             Error::Foreign(found) if found.mixed => write!(
                 f,
@@ -251,8 +260,8 @@ impl Queue {
     pub fn id_of(&self, s: &Session, n: &Name) -> Vec<u8> {
         // A semaphore's leases are under its path; the contenders for them under `dir`.
         let dir = match n.format {
-            Format::KazooLease => &self.path,
-            _ => &self.dir,
+            Format::KazooLease | Format::CuratorLease => self.lease_dir(),
+            _ => self.dir.clone(),
         };
         let data = s
             .get_data(&format!("{dir}/{}", n.name))
@@ -347,8 +356,11 @@ impl Queue {
                 Ok((mut pos, true)) => {
                     // In a semaphore's line, the lease holders come first (as `take_lease`
                     // counts them once we are at the front): one place in line for everyone.
-                    if self.leases.is_some() {
-                        pos.index += s.get_children(&self.path).map_or(0, |l| l.len());
+                    // At most N hold; more leases (Curator's) include the one acquiring, who
+                    // is counted already, first in this queue.
+                    if let Some(max) = self.leases {
+                        let leases = s.get_children(&self.lease_dir()).map_or(0, |l| l.len());
+                        pos.index += leases.min(max as usize);
                     }
                     on_wait(&pos)
                 }

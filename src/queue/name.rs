@@ -8,6 +8,7 @@
 //! | Curator InterProcessMutex, Selector  | `_c_<uuid with dashes>-lock-<seq>`    |
 //! | Curator LeaderLatch                  | `_c_<uuid with dashes>-latch-<seq>`   |
 //! | Curator InterProcessReadWriteLock    | `_c_<uuid>-__READ__<seq>`, `__WRIT__` |
+//! | Curator InterProcessSemaphoreV2      | `_c_<uuid>-lease-<seq>` (under `leases`) |
 //! | go-zookeeper Lock                    | `_c_<32 hex>-lock-<seq>`              |
 //!
 //! `<seq>` is ZooKeeper's sequential suffix: a signed 32-bit counter printed with `%010d`,
@@ -36,6 +37,8 @@ pub enum Format {
     /// kazoo `Semaphore`'s lease: `<32 hex>`, not sequential (never returned by `parse`: see
     /// `is_kazoo_lease`).
     KazooLease,
+    /// Curator `InterProcessSemaphoreV2`'s lease: `_c_<uuid>-lease-`, under `<path>/leases`.
+    CuratorLease,
     /// A sequential node of no known recipe (`name0000000007`).
     Other,
 }
@@ -51,6 +54,7 @@ impl Format {
             Format::CuratorRead => "curator-read",
             Format::CuratorWrite => "curator-write",
             Format::KazooLease => "kazoo-lease",
+            Format::CuratorLease => "curator-lease",
             Format::Other => "other",
         }
     }
@@ -65,7 +69,8 @@ impl Format {
             | Format::CuratorLatch
             | Format::GoZookeeper
             | Format::CuratorRead
-            | Format::CuratorWrite => "curator",
+            | Format::CuratorWrite
+            | Format::CuratorLease => "curator",
             Format::Other => "other",
         }
     }
@@ -147,13 +152,18 @@ fn known(name: &str, body: &str, seq: i32) -> Option<Name> {
                 format,
             });
         }
-        if with("-latch-").is_some() {
-            return Some(Name {
-                name: name.to_owned(),
-                prefix: body[..body.len() - 7].to_owned(),
-                seq,
-                format: Format::CuratorLatch,
-            });
+        for (marker, format) in [
+            ("-latch-", Format::CuratorLatch),
+            ("-lease-", Format::CuratorLease),
+        ] {
+            if with(marker).is_some() {
+                return Some(Name {
+                    name: name.to_owned(),
+                    prefix: body[..body.len() - marker.len()].to_owned(),
+                    seq,
+                    format,
+                });
+            }
         }
     }
     None

@@ -74,7 +74,7 @@ impl Recipe {
             Format::CuratorLatch => Recipe::CuratorLatch,
             Format::CuratorWrite => Recipe::CuratorWrite,
             Format::CuratorRead => Recipe::CuratorRead,
-            Format::KazooLease | Format::Other => return None,
+            Format::KazooLease | Format::CuratorLease | Format::Other => return None,
         })
     }
 
@@ -213,6 +213,7 @@ impl Recipe {
         }
         // One client's directory is spoken whole by one recipe (a semaphore's, by its leases).
         let one_recipe = known == [Format::KazooLease]
+            || known == [Format::CuratorLease]
             || Recipe::ALL
                 .iter()
                 .any(|r| known.iter().all(|&f| r.speaks(f)));

@@ -13,6 +13,8 @@ import org.apache.curator.framework.recipes.leader.LeaderSelector;
 import org.apache.curator.framework.recipes.leader.LeaderSelectorListenerAdapter;
 import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.framework.recipes.locks.InterProcessReadWriteLock;
+import org.apache.curator.framework.recipes.locks.InterProcessSemaphoreV2;
+import org.apache.curator.framework.recipes.locks.Lease;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.data.Stat;
@@ -22,11 +24,12 @@ import org.apache.zookeeper.data.Stat;
  *
  * <pre>
  * CuratorPeer CONNECT RECIPE PATH ID [--rounds N] [--hold-ms H] [--pause-ms P] [--session-ms S]
+ *             [--max-leases M]
  * </pre>
  *
  * RECIPE: mutex (InterProcessMutex), read / write (the two sides of InterProcessReadWriteLock),
  * latch (LeaderLatch with id ID, a fresh one per round), selector (LeaderSelector, setId(ID),
- * autoRequeue). Each round holds for H ms (default: until killed), then lets go; P ms pass
+ * autoRequeue), semaphore (InterProcessSemaphoreV2 of M leases, node data ID). Each round holds for H ms (default: until killed), then lets go; P ms pass
  * between rounds (locks and latch; a selector re-queues at once). After N rounds (default 1)
  * it closes and exits 0.
  *
@@ -58,7 +61,7 @@ public class CuratorPeer {
         }
         String connect = args[0], kind = args[1], path = args[2];
         id = args[3];
-        int rounds = 1, sessionMs = 2000;
+        int rounds = 1, sessionMs = 2000, maxLeases = 0;
         long holdMs = -1, pauseMs = 0;
         for (int i = 4; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
@@ -70,6 +73,7 @@ public class CuratorPeer {
                 case "--hold-ms" -> holdMs = v;
                 case "--pause-ms" -> pauseMs = v;
                 case "--session-ms" -> sessionMs = (int) v;
+                case "--max-leases" -> maxLeases = (int) v;
                 default -> usage("unknown option " + args[i]);
             }
         }
@@ -115,7 +119,9 @@ public class CuratorPeer {
                 }
                 case "latch" -> latch(path, rounds, holdMs, pauseMs);
                 case "selector" -> selector(path, rounds, holdMs);
-                default -> usage("unknown recipe " + kind + " (mutex, read, write, latch, selector)");
+                case "semaphore" -> semaphore(path, maxLeases, rounds, holdMs, pauseMs);
+                default -> usage("unknown recipe " + kind
+                        + " (mutex, read, write, latch, selector, semaphore)");
             }
             synchronized (OUT) {
                 if (closing) {
@@ -177,6 +183,26 @@ public class CuratorPeer {
             sleep(holdMs);
             end();
             lock.release();
+            if (r < rounds) {
+                sleep(pauseMs);
+            }
+        }
+    }
+
+    /** InterProcessSemaphoreV2: each round takes one lease (node data: our id). */
+    static void semaphore(String path, int maxLeases, int rounds, long holdMs, long pauseMs)
+            throws Exception {
+        if (maxLeases < 1) {
+            usage("semaphore needs --max-leases M (at least 1)");
+        }
+        InterProcessSemaphoreV2 sem = new InterProcessSemaphoreV2(client, path, maxLeases);
+        sem.setNodeData(id.getBytes(StandardCharsets.UTF_8));
+        for (int r = 1; r <= rounds; r++) {
+            Lease lease = sem.acquire();
+            begin("acquired", "released", name(lease.getNodeName()));
+            sleep(holdMs);
+            end();
+            lease.close();
             if (r < rounds) {
                 sleep(pauseMs);
             }
@@ -361,7 +387,8 @@ public class CuratorPeer {
 
     static void usage(String why) {
         System.err.println("CuratorPeer: " + why + "\nusage: CuratorPeer CONNECT mutex|read|write|latch|selector"
-                + " PATH ID [--rounds N] [--hold-ms H] [--pause-ms P] [--session-ms S]");
+                + " PATH ID [--rounds N] [--hold-ms H] [--pause-ms P] [--session-ms S]"
+                + " [--max-leases M]");
         System.exit(64);
     }
 }

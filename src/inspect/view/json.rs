@@ -73,13 +73,13 @@ pub fn to_json(v: &View, now_ms: i64) -> Value {
                         "node": l.node, "id": id, "id_utf8": utf8,
                         "session": session(&l.stat), "ephemeral": l.stat.ephemeral_owner != 0,
                         "since": fmt_time(l.stat.ctime), "age_ms": (now_ms - l.stat.ctime).max(0),
-                        "czxid": hex(l.stat.czxid),
+                        "czxid": hex(l.stat.czxid), "acquiring": l.acquiring,
                     })
                 })
                 .collect();
             let rows: Vec<Value> = s.contenders.iter().map(|r| row_json(r, now_ms)).collect();
-            json!({"path": s.path, "kind": "semaphore", "limit": s.limit,
-                   "in_use": s.leases.len(), "free": s.free(), "leases": leases,
+            json!({"path": s.path, "kind": "semaphore", "format": s.format(),
+                   "limit": s.limit, "in_use": s.held(), "free": s.free(), "leases": leases,
                    "lock_path": s.lock_path, "contenders": rows,
                    "problems": problems_json(&s.problems)})
         }

@@ -141,7 +141,7 @@ mod tests {
             data: b"b'w2'".to_vec(),
             stat: stat(0x10b, 3000),
         };
-        let v = View::Semaphore(build_semaphore("/s", 3, vec![lease], vec![queued]));
+        let v = View::Semaphore(build_semaphore("/s", Some(3), vec![lease], vec![queued]));
         let t = to_text(&v, 13_000);
         assert!(
             t.starts_with("/s  (semaphore: 1 of 3 leases in use, 2 free)\n"),

@@ -84,7 +84,8 @@ pub(super) fn deaf_groups(formats: &[Format]) -> Vec<String> {
     for &f in formats {
         let joined = groups.iter_mut().find(|g| match Recipe::of_format(g[0]) {
             Some(r) => r.speaks(f),
-            None => f == Format::Other && g[0] == Format::Other,
+            // A format of no lock recipe (a lease, an unknown node) joins only its own kind.
+            None => f == g[0],
         });
         match joined {
             Some(g) if !g.contains(&f) => g.push(f),

@@ -23,8 +23,9 @@
 use super::duplicates::{self, Node};
 use super::queue::{build_queue, Problem, Role, RoleHint, Row};
 use super::{Child, NodeStat};
+use crate::queue::curator_lease;
 use crate::queue::kazoo_semaphore::{self as kazoo, contender_id};
-use crate::queue::name::is_kazoo_lease;
+use crate::queue::name::{self, is_kazoo_lease, Format};
 
 /// Is a path whose data is a limit (`kazoo_semaphore::parse_limit`) a semaphore? Yes when the sibling
 /// `P-__lock__` exists, or when it has children and every one is lease-shaped.
@@ -39,16 +40,20 @@ pub struct Lease {
     /// The holder's id.
     pub data: Vec<u8>,
     pub stat: NodeStat,
+    /// Curator's: made by the one acquiring (first at the lock), which waits until at most
+    /// the limit of leases exist, its own counted. Not a holder yet.
+    pub acquiring: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Semaphore {
     pub path: String,
-    /// How many leases may be held at once (P's data).
-    pub limit: u64,
+    /// How many leases may be held at once (P's data); None for Curator's
+    /// InterProcessSemaphoreV2, which stores no limit (its users agree on one).
+    pub limit: Option<u64>,
     /// The leases in use, oldest first.
     pub leases: Vec<Lease>,
-    /// `P-__lock__`, where contenders queue for a lease.
+    /// `P-__lock__` (kazoo) or `P/locks` (Curator), where contenders queue for a lease.
     pub lock_path: String,
     /// The contenders queued at `lock_path`, in the lock's order: the first is `Acquiring`.
     pub contenders: Vec<Row>,
@@ -56,24 +61,48 @@ pub struct Semaphore {
 }
 
 impl Semaphore {
-    /// Leases that can be taken now.
-    pub fn free(&self) -> u64 {
-        self.limit.saturating_sub(self.leases.len() as u64)
+    /// Leases that can be taken now (not known without a stored limit).
+    pub fn free(&self) -> Option<u64> {
+        Some(self.limit?.saturating_sub(self.held() as u64))
+    }
+
+    /// Leases held (not counting one made by a contender still acquiring).
+    pub fn held(&self) -> usize {
+        self.leases.iter().filter(|l| !l.acquiring).count()
+    }
+
+    /// Whose recipe: `kazoo` or `curator`.
+    pub fn format(&self) -> &'static str {
+        if self.limit.is_some() {
+            "kazoo"
+        } else {
+            "curator"
+        }
     }
 }
 
-/// The semaphore at `path` with limit `limit`, from its children (`leases`: every child, as
-/// kazoo counts them) and the children of its lock (`queued`).
+/// The semaphore at `path`, from its leases (`leases`: kazoo's, every child of `path`, as
+/// kazoo counts them; Curator's, the children of `path/leases`) and the contenders at its
+/// lock (`queued`). `limit`: kazoo's stored limit; None for Curator's semaphore.
 pub fn build_semaphore(
     path: &str,
-    limit: u64,
+    limit: Option<u64>,
     leases: Vec<Child>,
     queued: Vec<Child>,
 ) -> Semaphore {
-    let lock_path = kazoo::lock_path(path);
+    let lock_path = match limit {
+        Some(_) => kazoo::lock_path(path),
+        None => curator_lease::locks_path(path),
+    };
+    // The lock is a kazoo Lock or a Curator mutex: its queue as `inspect` shows any lock, its
+    // holder acquiring.
+    let lock = build_queue(&lock_path, RoleHint::Holder, queued);
+    let acquirer = lock.rows.first().map(|r| r.stat.ephemeral_owner);
     let mut leases: Vec<Lease> = leases
         .into_iter()
         .map(|c| Lease {
+            // Curator's acquirer makes its lease first, then waits (kazoo's makes none).
+            acquiring: limit.is_none() && Some(c.stat.ephemeral_owner) == acquirer,
             node: c.name,
             data: c.data,
             stat: c.stat,
@@ -81,8 +110,6 @@ pub fn build_semaphore(
         .collect();
     leases.sort_by(|a, b| (a.stat.czxid, &a.node).cmp(&(b.stat.czxid, &b.node)));
 
-    // The lock is a kazoo Lock: its queue as `inspect` shows any lock, its holder acquiring.
-    let lock = build_queue(&lock_path, RoleHint::Holder, queued);
     let contenders: Vec<Row> = lock
         .rows
         .into_iter()
@@ -97,7 +124,7 @@ pub fn build_semaphore(
 
     let mut problems = Vec::new();
     let used = leases.len() as u64;
-    if limit == 0 {
+    if limit == Some(0) {
         problems.push(Problem {
             kind: "zero-limit",
             message: format!(
@@ -106,7 +133,7 @@ pub fn build_semaphore(
             ),
         });
     }
-    if used > limit {
+    if let Some(limit) = limit.filter(|&l| used > l) {
         problems.push(Problem {
             kind: "over-limit",
             message: format!(
@@ -118,12 +145,22 @@ pub fn build_semaphore(
         });
     }
     for l in &leases {
-        if !is_kazoo_lease(&l.node) {
+        let curator = || name::parse(&l.node).is_some_and(|n| n.format == Format::CuratorLease);
+        if limit.is_some() && !is_kazoo_lease(&l.node) {
             problems.push(Problem {
                 kind: "not-a-lease",
                 message: format!(
                     "{} is not a lease node (a uuid4 in hex), but kazoo counts every child of \
                      {path} as a lease taken",
+                    l.node
+                ),
+            });
+        } else if limit.is_none() && !curator() {
+            problems.push(Problem {
+                kind: "not-a-lease",
+                message: format!(
+                    "{} is not a lease node (_c_<uuid>-lease-<seq>), but Curator counts every \
+                     child of {path}/leases as a lease taken",
                     l.node
                 ),
             });
@@ -208,7 +245,7 @@ mod tests {
     fn leases_and_the_queue_for_one() {
         let s = build_semaphore(
             "/s",
-            2,
+            Some(2),
             vec![child(B, "b", 2, 20), child(A, "a", 1, 10)],
             vec![
                 child(&format!("{C}__lock__0000000004"), "b'd'", 4, 0),
@@ -217,7 +254,7 @@ mod tests {
         );
         let leases: Vec<&[u8]> = s.leases.iter().map(|l| l.data.as_slice()).collect();
         assert_eq!(leases, [b"a", b"b"]);
-        assert_eq!(s.free(), 0);
+        assert_eq!(s.free(), Some(0));
         let queued: Vec<(&[u8], Role)> = s
             .contenders
             .iter()
@@ -234,7 +271,7 @@ mod tests {
     fn over_the_limit_persistent_foreign_and_one_id_twice() {
         let s = build_semaphore(
             "/s",
-            2,
+            Some(2),
             vec![
                 child(A, "a", 1, 1),
                 child(B, "b", 0, 2),
@@ -251,8 +288,30 @@ mod tests {
             .message
             .contains("3 leases are in use but the limit is 2"));
         assert!(s.problems[3].message.contains("at /s-__lock__"));
-        assert_eq!(s.free(), 0);
-        let zero = build_semaphore("/s", 0, vec![], vec![]);
+        assert_eq!(s.free(), Some(0));
+        let zero = build_semaphore("/s", Some(0), vec![], vec![]);
         assert_eq!(zero.problems[0].kind, "zero-limit");
+    }
+
+    #[test]
+    fn a_curator_semaphore_has_no_limit_and_its_acquirer_a_lease_already() {
+        let lease = |n: i64| format!("_c_{C}-lease-{n:010}");
+        let s = build_semaphore(
+            "/s",
+            None,
+            vec![
+                child(&lease(2), "b", 2, 20),
+                child(&lease(1), "a", 1, 10),
+                child(&lease(3), "c", 3, 30),
+            ],
+            vec![child(&format!("_c_{C}-lock-0000000007"), "c", 3, 0)],
+        );
+        assert_eq!(s.lock_path, "/s/locks");
+        assert_eq!((s.limit, s.free(), s.held()), (None, None, 2));
+        let acquiring: Vec<bool> = s.leases.iter().map(|l| l.acquiring).collect();
+        assert_eq!(acquiring, [false, false, true], "c's lease, c acquiring");
+        assert!(s.problems.is_empty(), "{:?}", s.problems);
+        let junk = build_semaphore("/s", None, vec![child(A, "a", 1, 1)], vec![]);
+        assert_eq!(junk.problems[0].kind, "not-a-lease");
     }
 }

@@ -192,15 +192,24 @@ fn id(data: &[u8]) -> String {
 /// queued at its lock, and what is wrong.
 fn semaphore(s: &Semaphore, now_ms: i64) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}  (semaphore: {} of {} lease{} in use, {} free)",
-        s.path,
-        s.leases.len(),
-        s.limit,
-        if s.limit == 1 { "" } else { "s" },
-        s.free()
-    );
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    let _ = match (s.limit, s.free()) {
+        (Some(limit), Some(free)) => writeln!(
+            out,
+            "{}  (semaphore: {} of {limit} lease{} in use, {free} free)",
+            s.path,
+            s.held(),
+            plural(limit),
+        ),
+        _ => writeln!(
+            out,
+            "{}  (Curator semaphore: {} lease{} in use; the limit is not stored, its users \
+             agree on it)",
+            s.path,
+            s.held(),
+            plural(s.held() as u64),
+        ),
+    };
     if s.leases.is_empty() {
         out.push_str("  no lease in use\n");
     } else {
@@ -208,8 +217,12 @@ fn semaphore(s: &Semaphore, now_ms: i64) -> String {
             .map(String::from)
             .to_vec()];
         for l in &s.leases {
+            let mut holder = id(&l.data);
+            if l.acquiring {
+                holder.push_str(" (acquiring)");
+            }
             rows.push(vec![
-                id(&l.data),
+                holder,
                 owner(&l.stat),
                 fmt_time(l.stat.ctime),
                 fmt_age(now_ms - l.stat.ctime),
