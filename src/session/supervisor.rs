@@ -14,6 +14,7 @@
 //! - A lost session is given up for good: the relay forwards nothing more, and the reaper
 //!   closes it on the server as soon as one answers, so it can never come back to life.
 
+use std::net::SocketAddr;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::thread;
@@ -67,9 +68,14 @@ pub(super) fn start(inner: Arc<Inner>, rx: Receiver<Msg>) {
 fn run(inner: &Inner, rx: Receiver<Msg>) {
     let mut tries = 0u32;
     let mut next_try = Instant::now();
+    // The server of the last connection: a resume tries the others first (it may be hung).
+    let mut last_server = inner.relay.server();
     loop {
         if matches!(inner.link(), Link::Lost | Link::Closed) {
             return;
+        }
+        if let Some(a) = inner.relay.server() {
+            last_server = Some(a);
         }
         match rx.recv_timeout(tick_interval(inner.timeout())) {
             Ok(Msg::Relay(News::Dropped { conn, reason })) => {
@@ -124,7 +130,7 @@ fn run(inner: &Inner, rx: Receiver<Msg>) {
                         ),
                     );
                 } else if Instant::now() >= next_try {
-                    match try_resume(inner, tries) {
+                    match try_resume(inner, tries, last_server) {
                         Ok(()) => resume(inner),
                         Err(AttemptError::Expired) => {
                             lose(inner, "the server says the session has expired".into())
@@ -145,10 +151,12 @@ fn run(inner: &Inner, rx: Receiver<Msg>) {
     }
 }
 
-/// One attempt to resume the session on a new connection, to the next server in turn.
-fn try_resume(inner: &Inner, tries: u32) -> Result<(), AttemptError> {
-    let hosts = &inner.hosts;
-    let addr = hosts[tries as usize % hosts.len()];
+/// One attempt to resume the session on a new connection, to the next server in turn: the
+/// one we lost contact with last (a hung member of an ensemble keeps accepting connections
+/// but answers nothing, and trying it first spent the time a guarded command had left).
+/// Each attempt waits at most T/6 for an answer: a healthy server answers in milliseconds.
+fn try_resume(inner: &Inner, tries: u32, last: Option<SocketAddr>) -> Result<(), AttemptError> {
+    let addr = resume_order(&inner.hosts, last, tries);
     let g = inner.relay.granted();
     let timeout = inner.timeout();
     let left = (inner.relay.last_heard() + timeout).saturating_duration_since(Instant::now());
@@ -160,7 +168,7 @@ fn try_resume(inner: &Inner, tries: u32) -> Result<(), AttemptError> {
         last_zxid: inner.relay.last_zxid(),
         auth: auth.as_deref(),
     };
-    let c = handshake::handshake(addr, &hello, silence(timeout).min(left))?;
+    let c = handshake::handshake(addr, &hello, heartbeat(timeout).min(left))?;
     if c.granted.session_id != g.session_id {
         return Err(AttemptError::Expired);
     }
@@ -168,6 +176,15 @@ fn try_resume(inner: &Inner, tries: u32) -> Result<(), AttemptError> {
         .relay
         .install(c.stream, c.addr, c.sent)
         .map_err(|e| AttemptError::Io(e.to_string()))
+}
+
+/// The server for attempt `tries` (0, 1, …): the hosts in turn, starting after `last`, so
+/// that `last` comes last.
+fn resume_order(hosts: &[SocketAddr], last: Option<SocketAddr>, tries: u32) -> SocketAddr {
+    let start = last
+        .and_then(|l| hosts.iter().position(|&h| h == l))
+        .map_or(0, |i| i + 1);
+    hosts[(start + tries as usize) % hosts.len()]
 }
 
 /// Suspended → Up: the watches the server forgot are fired so that their owners re-arm them.
@@ -195,4 +212,24 @@ pub(super) fn lose(inner: &Inner, reason: String) {
     log::info!("session {} lost: {reason}", SessionId(inner.id()));
     inner.fire_all_watches(WatchEvent::SessionLost);
     inner.notify(SessionEvent::Lost { reason });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resume_tries_the_last_server_last() {
+        let h: Vec<SocketAddr> = (1..=3)
+            .map(|p| SocketAddr::from(([127, 0, 0, 1], p)))
+            .collect();
+        let order = |last, n: u32| -> Vec<u16> {
+            (0..n).map(|t| resume_order(&h, last, t).port()).collect()
+        };
+        assert_eq!(order(Some(h[0]), 4), [2, 3, 1, 2]);
+        assert_eq!(order(Some(h[2]), 3), [1, 2, 3]);
+        assert_eq!(order(None, 3), [1, 2, 3]);
+        let one = [h[1]];
+        assert_eq!(resume_order(&one, Some(h[1]), 0), h[1]);
+    }
 }
