@@ -464,3 +464,74 @@ fn cli_rejects_two_nodes() {
         p.stderr()
     );
 }
+
+/// `zkdemo --json server --nodes N --port 0 --tick-time 200ms --data-dir DIR`, and its `ready`.
+fn server_on(dir: &std::path::Path, nodes: &str) -> (Proc, serde_json::Value) {
+    let mut cmd = zkdemo();
+    cmd.args(["--json", "server", "--nodes", nodes, "--port", "0"])
+        .args(["--tick-time", "200ms", "--data-dir"])
+        .arg(dir);
+    let p = Proc::spawn(cmd);
+    let ready = p
+        .wait_event("ready", BOOT)
+        .unwrap_or_else(|| panic!("no ready:\n{}", p.transcript()));
+    (p, ready)
+}
+
+#[test]
+fn cli_refuses_a_data_dir_another_server_runs_on() {
+    // Two servers on one directory share one transaction log: ZooKeeper later finds it
+    // corrupted ("First digest mismatch on txn"). The second must be refused, touching nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let (mut first, ready) = server_on(dir.path(), "1");
+    let java = ready["servers"][0]["pid"].as_u64().unwrap() as u32;
+    let cfg = dir.path().join("node-1/zoo.cfg");
+    let cfg_before = std::fs::read_to_string(&cfg).unwrap();
+    let log_len = std::fs::metadata(dir.path().join("node-1/server.log"))
+        .unwrap()
+        .len();
+
+    let port = free_port();
+    let mut cmd = zkdemo();
+    cmd.args(["server", "--port", &port.to_string(), "--data-dir"])
+        .arg(dir.path());
+    let (status, second) = run(cmd, Duration::from_secs(30));
+    assert_eq!(status.code(), Some(2), "{}", second.transcript());
+    let err = second.stderr();
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line expected: {err}"
+    );
+    assert!(err.contains(&dir.path().display().to_string()), "{err}");
+    assert!(err.contains(&format!("pid {}", first.pid())), "{err}");
+    assert!(children_of(second.pid()).is_empty(), "a server was started");
+    assert_eq!(
+        std::fs::read_to_string(&cfg).unwrap(),
+        cfg_before,
+        "the refused server rewrote zoo.cfg"
+    );
+    assert_eq!(
+        std::fs::metadata(dir.path().join("node-1/server.log"))
+            .unwrap()
+            .len(),
+        log_len,
+        "the refused server wrote to the running one's log"
+    );
+    assert!(!fourlw::is_ok(
+        &format!("127.0.0.1:{port}").parse().unwrap(),
+        Duration::from_millis(500)
+    ));
+
+    // SIGKILL: no cleanup runs in zkdemo, and still the directory is free once it is gone.
+    first.signal(libc::SIGKILL);
+    first.wait_exit(Duration::from_secs(10)).expect("SIGKILL");
+    let gone = eventually(Duration::from_secs(10), || {
+        (!process_runs(java, "QuorumPeerMain")).then_some(())
+    });
+    assert!(gone.is_some(), "java {java} outlived its zkdemo");
+    let (mut third, _) = server_on(dir.path(), "1");
+    third.signal(libc::SIGINT);
+    let status = third.wait_exit(Duration::from_secs(20)).expect("SIGINT");
+    assert_eq!(status.code(), Some(0), "{}", third.transcript());
+}

@@ -30,6 +30,9 @@ answers, and stops every server on SIGINT or SIGTERM (exit code 0).\n\n\
 The servers listen on 127.0.0.1 only, accept any number of connections, allow every \
 four-letter word (`echo srvr | nc 127.0.0.1 2181`), and do not fsync: they are for \
 experiments, not for data you care about.\n\n\
+One `zkdemo server` at a time may use a --data-dir: while it runs it holds a lock on \
+DIR/.zkdemo.lock (which names its pid), released by the kernel however it ends, even by \
+SIGKILL. A second one on the same DIR is refused (exit code 2) and changes nothing in DIR.\n\n\
 The global --zk option is ignored: this command makes servers, it does not connect to one.",
     after_help = "Examples:\n  \
 zkdemo server                          one server on 127.0.0.1:2181\n  \
@@ -38,7 +41,8 @@ zkdemo server --port 2191              another server next to a running one\n  \
 zkdemo server --tick-time 200ms        sessions may expire after 400 ms: fast failure demos\n  \
 zkdemo server --data-dir ./zk-data     keep the data between runs\n  \
 zkdemo --json server --port 0          free ports; read the connect string from the `ready` event\n\n\
-Without Java or ZooKeeper it says how to install them and exits with 69."
+A port or a data directory in use is refused with exit code 2; without Java or ZooKeeper \
+it says how to install them and exits with 69."
 )]
 pub struct ServerArgs {
     /// Number of servers: 1 (standalone) or 3 (an ensemble with a leader and two followers).
@@ -183,7 +187,8 @@ pub fn run(args: &ServerArgs, ctx: &Context) -> Result<i32> {
     }
 }
 
-/// A port already taken is the user's to fix (choose another); anything else is a failure.
+/// A port or a data directory already taken is the user's to fix (choose another); anything
+/// else is a failure.
 fn start_error_code(message: &str) -> i32 {
     if message.contains("is in use") || message.contains("too high") {
         crate::exit::USAGE

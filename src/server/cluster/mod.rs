@@ -1,13 +1,16 @@
 //! One local ZooKeeper server or a 3-node ensemble, as real `java` processes.
 //!
 //! Layout under the data directory: `node-<myid>/` holds `zoo.cfg`, `myid`, the server's
-//! `version-2/` data and `server.log` (its stdout and stderr, appended across restarts).
+//! `version-2/` data and `server.log` (its stdout and stderr, appended across restarts);
+//! `.zkdemo.lock` beside them is locked while a cluster runs there.
 //!
 //! Here: what to start (`ClusterSpec`), the `Cluster` itself, starting it and what it tells
 //! about its servers. Beside it: `layout` (directories, ports, `zoo.cfg`), `process` (the
-//! JVMs: spawn, stop, start again), `faults` (what the fault tests do: kill, pause, resume)
-//! and `status` (asking the servers how they are, waiting until they serve, their logs).
+//! JVMs: spawn, stop, start again), `faults` (what the fault tests do: kill, pause, resume),
+//! `status` (asking the servers how they are, waiting until they serve, their logs) and
+//! `dirlock` (one cluster per data directory at a time).
 
+mod dirlock;
 mod faults;
 mod layout;
 mod process;
@@ -18,10 +21,11 @@ use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::path::{Path, PathBuf};
 use std::process::Child;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::dist::Distribution;
+use dirlock::DirLock;
 use layout::{choose_ports, make_temp_dir};
 
 const MAIN_CLASS: &str = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
@@ -47,6 +51,7 @@ pub struct ClusterSpec {
     /// Client port of server 1; the others follow (2182, 2183). 0 = pick free ports.
     pub first_port: u16,
     /// Where the servers keep their data; None = a temporary directory removed on drop.
+    /// One cluster at a time: starting a second one on a directory in use fails ("is in use").
     pub data_dir: Option<PathBuf>,
     /// ZooKeeper's tick; the minimum session timeout is 2 ticks.
     pub tick_ms: u32,
@@ -121,6 +126,8 @@ pub struct Cluster {
     temp: AtomicBool,
     tick_ms: u32,
     nodes: Vec<Node>,
+    /// Held until the servers are gone (fields drop after `Drop::drop` has killed them).
+    _lock: Arc<DirLock>,
 }
 
 /// Why a start failed: retried with other ports when a port was taken under us.
@@ -163,6 +170,16 @@ impl Cluster {
             }
             None => (make_temp_dir()?, true),
         };
+        // Before anything in the directory is written: a second cluster on it is refused.
+        let lock = match DirLock::acquire(&root) {
+            Ok(l) => Arc::new(l),
+            Err(e) => {
+                if temp {
+                    let _ = fs::remove_dir_all(&root);
+                }
+                return Err(e);
+            }
+        };
         // Ports picked by us can be taken by someone else before the server binds them: then
         // pick again. Ports the user chose are checked once and reported.
         let attempts = if spec.first_port == 0 { 3 } else { 1 };
@@ -195,6 +212,7 @@ impl Cluster {
                 temp: AtomicBool::new(temp),
                 tick_ms: spec.tick_ms,
                 nodes,
+                _lock: lock.clone(),
             };
             match cluster.boot(cancel) {
                 Ok(()) => return Ok(cluster),
