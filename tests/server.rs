@@ -535,3 +535,72 @@ fn cli_refuses_a_data_dir_another_server_runs_on() {
     let status = third.wait_exit(Duration::from_secs(20)).expect("SIGINT");
     assert_eq!(status.code(), Some(0), "{}", third.transcript());
 }
+
+#[test]
+fn cli_ensemble_runs_on_when_a_member_dies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut p, ready) = server_on(dir.path(), "3");
+    let servers = ready["servers"].as_array().unwrap().clone();
+    let leader = servers.iter().position(|s| s["mode"] == "leader").unwrap();
+    let addr = |i: usize| servers[i]["addr"].as_str().unwrap().to_owned();
+    let pid = |i: usize| servers[i]["pid"].as_u64().unwrap() as u32;
+
+    // The leader crashes: the others elect another one and serve on.
+    zkdemo::signals::send(pid(leader) as i32, libc::SIGKILL);
+    let t = Instant::now();
+    let said = p
+        .wait_event("server", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("the death went unreported:\n{}", p.transcript()));
+    assert_eq!(said["status"], "exited", "{said}");
+    assert_eq!(said["server"], addr(leader), "{said}");
+    assert_eq!(said["pid"], pid(leader), "{said}");
+    assert!(
+        said["message"].as_str().unwrap().contains("SIGKILL"),
+        "{said}"
+    );
+    let others: Vec<usize> = (0..3).filter(|&i| i != leader).collect();
+    let zk = format!("{},{}", addr(others[0]), addr(others[1]));
+    assert_eq!(said["connect"], zk, "{said}");
+    let written = eventually(Duration::from_secs(30), || {
+        let mut cmd = zkdemo();
+        cmd.args([
+            "--zk",
+            &zk,
+            "--connect-timeout",
+            "10s",
+            "config",
+            "set",
+            "a=1",
+        ]);
+        let (status, _) = run(cmd, Duration::from_secs(30));
+        status.success().then_some(())
+    });
+    assert!(written.is_some(), "no write through the two survivors");
+    eprintln!(
+        "ensemble wrote again {:?} after its leader died",
+        t.elapsed()
+    );
+    assert!(
+        process_runs(p.pid(), "server"),
+        "zkdemo server stopped:\n{}",
+        p.transcript()
+    );
+    for &i in &others {
+        assert!(process_runs(pid(i), "QuorumPeerMain"), "server {i} stopped");
+    }
+
+    // A second one dies: no quorum, and zkdemo still runs until Ctrl-C.
+    zkdemo::signals::send(pid(others[0]) as i32, libc::SIGKILL);
+    let said = p
+        .wait_event("server", Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("the death went unreported:\n{}", p.transcript()));
+    assert_eq!(said["server"], addr(others[0]), "{said}");
+    assert_eq!(said["connect"], addr(others[1]), "{said}");
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(process_runs(p.pid(), "server"), "{}", p.transcript());
+    assert!(process_runs(pid(others[1]), "QuorumPeerMain"));
+    p.signal(libc::SIGINT);
+    let status = p.wait_exit(Duration::from_secs(20)).expect("SIGINT");
+    assert_eq!(status.code(), Some(0), "{}", p.transcript());
+    assert!(!process_runs(pid(others[1]), "QuorumPeerMain"));
+}

@@ -4,6 +4,7 @@
 mod cluster;
 mod dist;
 mod local;
+mod members;
 mod spawn;
 
 use std::path::PathBuf;
@@ -33,6 +34,12 @@ experiments, not for data you care about.\n\n\
 One `zkdemo server` at a time may use a --data-dir: while it runs it holds a lock on \
 DIR/.zkdemo.lock (which names its pid), released by the kernel however it ends, even by \
 SIGKILL. A second one on the same DIR is refused (exit code 2) and changes nothing in DIR.\n\n\
+In an ensemble, a server that dies (try `pkill -KILL -f DIR/node-3/`, DIR being the data \
+directory printed at start; with --json the `ready` event has every server's pid) is reported in one line and the others run on: the \
+ensemble serves while a quorum (2 of 3) runs, and serves no client without one, until Ctrl-C. \
+A dead server stays down: to get it back, stop the ensemble and start it again with the same \
+--data-dir (the data is kept). zkdemo exits with 1 when its last server dies (a standalone \
+server: when it dies), quoting the end of that server's log.\n\n\
 The global --zk option is ignored: this command makes servers, it does not connect to one.",
     after_help = "Examples:\n  \
 zkdemo server                          one server on 127.0.0.1:2181\n  \
@@ -157,7 +164,7 @@ pub fn run(args: &ServerArgs, ctx: &Context) -> Result<i32> {
     );
 
     // Wait for a signal, and notice a server that dies on its own meanwhile: a demo with a
-    // silently dead server would fail in confusing ways.
+    // silently dead server would fail in confusing ways. An ensemble runs on without it.
     loop {
         match rx.recv_timeout(Duration::from_millis(500)) {
             Ok(sig) => {
@@ -171,15 +178,15 @@ pub fn run(args: &ServerArgs, ctx: &Context) -> Result<i32> {
                 return Ok(crate::exit::OK);
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                let gone = cluster.exited();
-                if let Some((i, status)) = gone.first() {
-                    let tail = cluster.log_tail(*i);
-                    cluster.stop_all();
-                    return Err(Error::failure(format!(
-                        "ZooKeeper server {} exited on its own ({status}); last lines of {}:\n{tail}",
-                        i + 1,
-                        cluster.log_path(*i).display()
-                    )));
+                let pids: Vec<Option<u32>> = (0..cluster.len()).map(|i| cluster.pid(i)).collect();
+                for (i, how) in cluster.exited() {
+                    match members::exited(&cluster, i, pids[i], &how) {
+                        Ok(said) => out.emit(&said),
+                        Err(e) => {
+                            cluster.stop_all();
+                            return Err(e);
+                        }
+                    }
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(crate::exit::OK),
