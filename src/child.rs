@@ -9,12 +9,19 @@
 //! the grace, SIGKILL) before the lock is released. On Linux zkdemo is also a child subreaper
 //! (`PR_SET_CHILD_SUBREAPER`): a descendant that left the group (`setsid`, a double fork) is
 //! re-parented to zkdemo instead of init when its parent dies, and is stopped the same way.
+//! Stopping is done in rounds (`child/tree.rs`): a process killed leaves its own children
+//! behind (re-parented to us, perhaps in a group of their own), so each round looks again and
+//! signals what it finds, and the lock is released only once a round finds nothing.
 
 use std::io;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitStatus};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use tree::Sweep;
+
+mod tree;
 
 /// A running command. Its exit arrives as a message on the channel given to `spawn`.
 pub struct Child {
@@ -72,25 +79,9 @@ impl Child {
     /// for a line on stderr; None when nothing was left.
     pub fn reap_group(&mut self, grace: Duration) -> Option<String> {
         self.exited = true;
-        let leftover = self.anything_alive();
-        let what = leftover.then(|| {
-            let killed = self.stop_all(Instant::now() + grace);
-            if killed {
-                "processes it left behind ignored SIGTERM and were killed (SIGKILL)".to_owned()
-            } else {
-                "processes it left behind were stopped (SIGTERM)".to_owned()
-            }
-        });
+        let what = self.stop_all(Instant::now() + grace).describe();
         crate::signals::set_child_running(false);
         what
-    }
-
-    /// True while anything of the command lives: its group, or a descendant that left it.
-    /// (Orphans are looked at first: that reaps the dead ones, which would otherwise keep the
-    /// group reading as alive.)
-    fn anything_alive(&self) -> bool {
-        let orphans = orphans(self.pid);
-        !orphans.is_empty() || self.group_alive()
     }
 
     /// True while anything in the group is alive.
@@ -98,8 +89,9 @@ impl Child {
         crate::signals::send(-self.pid, 0)
     }
 
-    /// SIGTERM to the group, then SIGKILL at `kill_at`; returns once the group is gone (or
-    /// `kill_at` + 2 s have passed, which only a process stuck in the kernel survives).
+    /// SIGTERM to the group and all that is left of the command, then SIGKILL at `kill_at`;
+    /// returns once nothing is left (or `kill_at` + 2 s have passed, which only a process
+    /// stuck in the kernel survives).
     pub fn stop_group(&mut self, kill_at: Instant) {
         self.stop_all(kill_at);
         crate::signals::set_child_running(false);
@@ -108,27 +100,83 @@ impl Child {
     /// Send `sig` to the group and to the descendants that left it (re-parented to us).
     pub fn signal_all(&self, sig: i32) {
         self.signal_group(sig);
-        for p in orphans(self.pid) {
+        for p in tree::orphans(self.pid) {
             crate::signals::send(p, sig);
         }
     }
 
-    /// Stop the group and our orphaned descendants; true when SIGKILL was needed.
-    fn stop_all(&mut self, kill_at: Instant) -> bool {
-        self.signal_all(libc::SIGTERM);
+    /// Stop the command and everything it started, round after round: a process killed
+    /// leaves its children to us, so each round looks again (`tree::Sweep`) and signals what
+    /// it finds: SIGTERM to what had none yet, until `kill_at`; from then on SIGKILL. It ends
+    /// when a round finds nothing, or 2 s after `kill_at`.
+    fn stop_all(&mut self, kill_at: Instant) -> Stopped {
         let poll = Duration::from_millis(5);
-        while self.anything_alive() && Instant::now() < kill_at {
-            thread::sleep(poll);
+        let give_up = kill_at.max(Instant::now()) + Duration::from_secs(2);
+        let mut sweep = Sweep::new(self.pid);
+        let mut st = Stopped::default();
+        loop {
+            let live = sweep.scan();
+            if sweep.clear(&live) {
+                return st;
+            }
+            let any = !live.is_empty() || sweep.has_groups();
+            st.found |= any;
+            let now = Instant::now();
+            if now >= give_up {
+                st.left = Sweep::pids(&live);
+                st.groups_left = sweep.groups();
+                return st;
+            }
+            if now >= kill_at {
+                sweep.kill(&live);
+                st.killed |= any;
+                thread::sleep(poll);
+            } else {
+                sweep.term(&live);
+                thread::sleep(poll.min(kill_at - now));
+            }
         }
-        let killed = self.anything_alive();
-        if killed {
-            self.signal_all(libc::SIGKILL);
+    }
+}
+
+/// What stopping the command's leftovers took.
+#[derive(Default)]
+struct Stopped {
+    /// Something was left.
+    found: bool,
+    /// SIGKILL was needed.
+    killed: bool,
+    /// Still alive when we gave up: processes, and groups with a member.
+    left: Vec<i32>,
+    groups_left: Vec<i32>,
+}
+
+impl Stopped {
+    /// A line for stderr; None when nothing was left.
+    fn describe(&self) -> Option<String> {
+        if !self.left.is_empty() || !self.groups_left.is_empty() {
+            let list = |v: &[i32]| v.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
+            let what = match (self.left.is_empty(), self.groups_left.is_empty()) {
+                (false, true) => format!("pid {}", list(&self.left)),
+                (true, false) => format!("process group {}", list(&self.groups_left)),
+                _ => format!(
+                    "pid {}; process group {}",
+                    list(&self.left),
+                    list(&self.groups_left)
+                ),
+            };
+            return Some(format!(
+                "processes it left behind were still alive 2 s after SIGKILL ({what}); \
+                 releasing anyway"
+            ));
         }
-        let give_up = Instant::now() + Duration::from_secs(2);
-        while self.anything_alive() && Instant::now() < give_up {
-            thread::sleep(poll);
-        }
-        killed
+        self.found.then(|| {
+            if self.killed {
+                "processes it left behind ignored SIGTERM and were killed (SIGKILL)".to_owned()
+            } else {
+                "processes it left behind were stopped (SIGTERM)".to_owned()
+            }
+        })
     }
 }
 
@@ -140,42 +188,4 @@ fn become_subreaper() {
     unsafe {
         libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     }
-}
-
-/// Our living child processes other than the command `leader` (which its waiter thread reaps):
-/// descendants re-parented to us. Dead ones are reaped here, so that a zombie never reads as
-/// alive.
-#[cfg(target_os = "linux")]
-fn orphans(leader: i32) -> Vec<i32> {
-    let mut out = Vec::new();
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return out;
-    };
-    for t in tasks.flatten() {
-        let Ok(text) = std::fs::read_to_string(t.path().join("children")) else {
-            continue;
-        };
-        for pid in text
-            .split_whitespace()
-            .filter_map(|p| p.parse::<i32>().ok())
-        {
-            if pid == leader || out.contains(&pid) {
-                continue;
-            }
-            let mut status = 0;
-            // SAFETY: waitpid on our own child, without blocking.
-            let reaped = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-            if reaped == 0 {
-                out.push(pid);
-            }
-        }
-    }
-    out
-}
-
-/// Elsewhere zkdemo is no subreaper: a descendant that left the group is re-parented to init
-/// (launchd), which reaps it, and is not followed.
-#[cfg(not(target_os = "linux"))]
-fn orphans(_leader: i32) -> Vec<i32> {
-    Vec::new()
 }

@@ -142,6 +142,113 @@ fn what_the_command_leaves_behind_is_dead_before_the_next_holder_starts() {
     }
 }
 
+/// A command leaves behind, out of its group (`setsid`), a shell that ignores SIGTERM and has
+/// a child `sleep 30` in the shell's own group; or such a shell that double-forks another like
+/// it; or one whose SIGTERM trap starts a `sleep 30`. When a process is killed, its children are
+/// re-parented to zkdemo: they are found and stopped too. Nothing of the tree is alive when the
+/// next holder starts (its command looks), nor after zkdemo has exited.
+#[test]
+fn what_left_the_group_is_stopped_with_its_children_before_the_next_holder_starts() {
+    for how in ["setsid", "double-fork", "trap"] {
+        let path = unique_path("tree");
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let (pids, alive_file) = (d.join("pids"), d.join("alive"));
+        let _cleanup = KillListed(pids.clone());
+        let pf = pids.display();
+        // Ignores SIGTERM (as does its `sleep`, which inherits that), says who they are.
+        let daemon = d.join("daemon.sh");
+        std::fs::write(
+            &daemon,
+            format!("trap '' TERM\necho $$ >> {pf}\nsleep 30 & echo $! >> {pf}\nwait\n"),
+        )
+        .unwrap();
+        // The same, and first a double fork: `sh daemon.sh` is re-parented at once.
+        let forker = d.join("forker.sh");
+        std::fs::write(
+            &forker,
+            format!(
+                "trap '' TERM\necho $$ >> {pf}\n( sh {} & )\nsleep 30 & echo $! >> {pf}\nwait\n",
+                daemon.display()
+            ),
+        )
+        .unwrap();
+        // On SIGTERM, a `sleep 30` that does not ignore it.
+        let trapper = d.join("trapper.sh");
+        std::fs::write(
+            &trapper,
+            format!(
+                "echo $$ >> {pf}\ntrap 'sleep 30 & echo $! >> {pf}; wait $!; exit 0' TERM\n\
+                 while :; do sleep 0.1; done\n"
+            ),
+        )
+        .unwrap();
+        let (script, expected) = match how {
+            "setsid" => (&daemon, 2),
+            "double-fork" => (&forker, 4),
+            _ => (&trapper, 1),
+        };
+        let mut first = Proc::spawn(lock_cmd(
+            &path,
+            "1s",
+            &format!("setsid sh {} & sleep 1; exit 0", script.display()),
+        ));
+        assert!(
+            first
+                .wait_event("acquired", Duration::from_secs(10))
+                .is_some(),
+            "{}",
+            first.transcript()
+        );
+        // The next holder's command writes down which of them still live when it starts.
+        let check = format!(
+            "for p in $(cat {pf}); do s=$(sed 's/.*) //' /proc/$p/stat 2>/dev/null | cut -c1); \
+             if [ -n \"$s\" ] && [ \"$s\" != Z ]; then echo $p; fi; done > {}",
+            alive_file.display()
+        );
+        let mut second = Proc::spawn(lock_cmd(&path, "1s", &check));
+        let st = first.wait_exit(Duration::from_secs(15));
+        let took = first.started.elapsed();
+        assert_eq!(st.and_then(|s| s.code()), Some(0), "{}", first.transcript());
+        let listed = pids_in(&pids);
+        assert!(
+            listed.len() >= expected,
+            "{how}: the command listed {listed:?}"
+        );
+        let left: Vec<u32> = listed.iter().copied().filter(|&p| alive(p)).collect();
+        println!(
+            "MEASURE {how}: zkdemo exited after {took:?}; of {listed:?} alive: {left:?}; it said: {}",
+            first.stderr().trim()
+        );
+        assert!(
+            left.is_empty(),
+            "{how}: {left:?} of {listed:?} outlived zkdemo\n{}",
+            first.transcript()
+        );
+        let st2 = second.wait_exit(Duration::from_secs(10));
+        assert_eq!(
+            st2.and_then(|s| s.code()),
+            Some(0),
+            "{}",
+            second.transcript()
+        );
+        let seen = std::fs::read_to_string(&alive_file).expect("the next holder ran");
+        assert!(
+            seen.trim().is_empty(),
+            "{how}: alive when the next holder started: {seen:?} (of {listed:?})"
+        );
+        // And they stay dead.
+        std::thread::sleep(Duration::from_millis(300));
+        let late: Vec<u32> = pids_in(&pids).into_iter().filter(|&p| alive(p)).collect();
+        assert!(late.is_empty(), "{how}: {late:?} alive later");
+        assert!(
+            first.stderr().contains("left behind"),
+            "{how}: {}",
+            first.stderr()
+        );
+    }
+}
+
 /// Issue #14: a one-way partition (what the holder sends is lost, what the server sends
 /// arrives) right before a write to the holder's node: the notification arrives, the re-watch
 /// never gets an answer. The holder's command (which dies on SIGTERM) is dead before the

@@ -532,3 +532,40 @@ pub fn stamps(file: &std::path::Path) -> Vec<u128> {
         .filter_map(|l| l.trim().parse().ok())
         .collect()
 }
+
+/// True while `pid` is a live process (it exists and is not a zombie).
+pub fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().to_owned())
+        })
+        .is_some_and(|rest| !rest.starts_with('Z') && !rest.starts_with('X'))
+}
+
+/// The pids a command wrote to `file`, one a line.
+pub fn pids_in(file: &std::path::Path) -> Vec<u32> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect()
+}
+
+/// Kills (SIGKILL) the processes whose pids a test's command wrote to a file, when dropped:
+/// a failed test leaves nothing running behind it. Only a live `sleep` or `sh` is killed (a
+/// pid reused meanwhile by something else is left alone).
+pub struct KillListed(pub std::path::PathBuf);
+
+impl Drop for KillListed {
+    fn drop(&mut self) {
+        let ours = |p: u32| process_runs(p, "sleep") || process_runs(p, "sh");
+        for p in pids_in(&self.0)
+            .into_iter()
+            .filter(|&p| alive(p) && ours(p))
+        {
+            zkdemo::signals::send(p as i32, libc::SIGKILL);
+        }
+    }
+}
