@@ -53,7 +53,7 @@ curator\t'Curator\'s InterProcessMutex (`_c_<uuid>-lock-<seq>`); go-zookeeper\'s
 curator-rw\t'Curator\'s InterProcessReadWriteLock: writers `__WRIT__`, readers (--shared) `__READ__`'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l max-leases -d 'A semaphore: up to N holders at once. kazoo\'s Semaphore and its max_leases: lease nodes under --path, the limit stored as its data (a different one stored by others is refused, exit 2), acquisition in turn through a lock at `<path>-__lock__`. With --format curator, Curator\'s InterProcessSemaphoreV2: leases under `<path>/leases`, acquisition through a mutex at `<path>/locks`, the limit not stored (agree on it)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l id -d 'This contender\'s id, stored as its node\'s data [default: <hostname>-<pid>]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM). After a loss of contact, at most a quarter of --session-timeout' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l hold -d 'Worker mode: how long to hold the lock each time; 0s releases it at once [default: 2s]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l pause -d 'Worker mode: how long to wait after releasing before queueing again; 0s queues again at once [default: 1s]' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l count -d 'Worker mode: stop after this many acquisitions [default: until Ctrl-C]' -r
@@ -77,7 +77,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l format -d 'Whose
 curator\t'Curator\'s LeaderLatch'
 curator-selector\t'Curator\'s LeaderSelector: the leader is the holder of Curator\'s InterProcessMutex'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l id -d 'This contender\'s id, stored as its node\'s data [default: <hostname>-<pid>]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l kill-grace -d 'After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right after SIGTERM). After a loss of contact, at most a quarter of --session-timeout' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l lead -d 'Resign after leading this long, and queue again at the back' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l count -d 'Exit after leading this many times' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r

@@ -254,7 +254,7 @@ pub struct ContenderArgs {
     pub id: Option<String>,
 
     /// After SIGTERM, how long the command may take to stop before SIGKILL (0s: SIGKILL right
-    /// after SIGTERM).
+    /// after SIGTERM). After a loss of contact, at most a quarter of --session-timeout.
     #[arg(long, default_value = "5s", value_parser = parse_duration_or_zero, value_name = "DURATION")]
     pub kill_grace: Duration,
 

@@ -640,6 +640,45 @@ fn holder_link_cut_and_healed_within_the_timeout_both_acquire_again_one_session_
     verdict(&problems, &[("w0", &workers[0]), ("w1", &workers[1])]);
 }
 
+/// (c2) The same short cut under a guarded command, with the default --kill-grace (5 s)
+/// longer than the 4 s session: the command is not stopped. Out of contact the grace is at most
+/// a quarter of the timeout; before, SIGTERM went out the moment the reset was noticed (found by
+/// a fault trial: a 3 s server restart stopped every guarded command).
+#[test]
+fn a_short_cut_does_not_stop_a_guarded_command_under_the_default_grace() {
+    let zk = standalone(TICK_MS);
+    let proxy = Proxy::start(zk.addr(0));
+    let mut c = zkdemo_on(&proxy.addr().to_string(), &[]);
+    c.args(["lock", "--path", &unique_path("cut-guarded"), "--"])
+        .args([
+            "sh",
+            "-c",
+            "trap 'echo TERM; exit 0' TERM; echo started; while :; do sleep 0.1; done",
+        ]);
+    let mut holder = Proc::spawn(c);
+    holder
+        .wait_text("started", Duration::from_secs(20))
+        .unwrap_or_else(|| panic!("the command runs:\n{}", holder.transcript()));
+    proxy.cut();
+    sleep(Duration::from_secs(1));
+    proxy.heal();
+    // Past the time a SIGTERM would have come (it came at once) and past the session timeout.
+    sleep(SESSION);
+    assert!(
+        running(&mut holder) && holder.wait_text("TERM", Duration::ZERO).is_none(),
+        "the command was stopped by a 1 s cut:\n{}",
+        holder.transcript()
+    );
+    holder.signal(libc::SIGTERM);
+    let st = holder.wait_exit(Duration::from_secs(10)).expect("exits");
+    assert_eq!(
+        st.code(),
+        Some(0),
+        "the command's own code after SIGTERM:\n{}",
+        holder.transcript()
+    );
+}
+
 // --- d: a link cut for longer than the session and connect timeouts -------------------------
 
 /// (d) A watcher's and a worker's links cut for longer than session timeout + connect
@@ -802,7 +841,12 @@ fn half_open_holder_stops_its_command_before_the_waiter_starts() {
             panic!("the waiter did not queue:\n{}", waiter.transcript());
         }
         sleep(Duration::from_millis(idle));
-        proxy.blackhole_existing();
+        // The holder's connection goes silent, and so does every new one it tries: it can
+        // reach no server, the server expires its session, and the waiter may take the lock.
+        // (With new connections passing, the holder now resumes its session on one and keeps
+        // the lock, rightly: before the loss grace was capped, its 5 s grace only made it stop
+        // its command the moment the silence was noticed.)
+        proxy.blackhole();
         let dead = now_ns();
         let t = Instant::now();
         let started = eventually(Duration::from_secs(20), || stamps(&b).first().copied());
