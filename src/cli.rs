@@ -63,6 +63,11 @@ pub const EXIT_CODES: &[(&str, &str)] = &[
     ),
     ("130, 143", "Stopped by SIGINT (Ctrl-C) or SIGTERM."),
     (
+        "141",
+        "Stdout's reader went away (`| head`): a watch or a worker ends as SIGPIPE would, \
+         after letting go of what it holds.",
+    ),
+    (
         "other",
         "`lock`/`elect` with a command: the command's own code (127: it could not start).",
     ),

@@ -67,6 +67,16 @@ fn dispatch(sig: i32) {
     }
 }
 
+/// Stdout's reader went away (`zkdemo config watch | head -1`): end as SIGPIPE would end us
+/// (128 + 13), but through the subscribers, so that a lock or a node we hold is let go first.
+/// Once: later writes to the closed pipe change nothing.
+pub fn stdout_closed() {
+    static SAID: AtomicBool = AtomicBool::new(false);
+    if !SAID.swap(true, Ordering::SeqCst) {
+        dispatch(libc::SIGPIPE);
+    }
+}
+
 /// Exit at most `d` after a signal, whatever is still waiting on ZooKeeper.
 pub fn force_exit_after(d: Duration) {
     FORCE_EXIT_MS.store(d.as_millis() as u64, Ordering::SeqCst);

@@ -564,3 +564,43 @@ fn a_short_server_restart_neither_breaks_the_hold_nor_the_wait() {
     );
     check_no_overlap(&h);
 }
+
+/// `zkdemo lock --id p | head -1`: once its reader is gone, the worker stops taking the lock
+/// (it took it in rounds, printing to nobody, until killed), lets go of its node, and ends as
+/// SIGPIPE would (141). Found by a fault trial.
+#[test]
+fn a_worker_whose_reader_went_away_stops_and_lets_go() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let zk = shared().connect_string();
+    let path = unique_path("closed-stdout");
+    let mut child = zkdemo()
+        .args(["--zk", &zk, "lock", "--path", &path, "--id", "p"])
+        .args(["--hold", "100ms", "--pause", "100ms"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut r = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        r.read_line(&mut first).unwrap();
+        assert!(first.contains("worker p"), "{first}");
+    }
+    let t = Instant::now();
+    let st = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if t.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("the worker still runs 10 s after its reader went away");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(st.code(), Some(141), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(shared_children(&path).is_empty(), "its node is gone");
+}

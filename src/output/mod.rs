@@ -95,11 +95,15 @@ impl Output {
             event.text.clone()
         };
         // One locked write per line, flushed, so lines from several threads never mix. A closed
-        // stdout (`| head`) is not an error worth dying for: the events are informational.
+        // stdout (`| head`) ends a watch or a worker as SIGPIPE would, once it has let go of
+        // what it holds (it kept taking the lock in rounds, printing to nobody).
         let stdout = std::io::stdout();
         let mut lock = stdout.lock();
-        let _ = writeln!(lock, "{line}");
-        let _ = lock.flush();
+        let written = writeln!(lock, "{line}").and_then(|()| lock.flush());
+        drop(lock);
+        if written.is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
+            crate::signals::stdout_closed();
+        }
     }
 }
 
