@@ -679,6 +679,47 @@ fn a_short_cut_does_not_stop_a_guarded_command_under_the_default_grace() {
     );
 }
 
+/// (c3) A command queued for the lock (no -n, no -w) waits out an outage longer than the
+/// session and connect timeouts, as a worker does, and runs once the server is back; it used
+/// to exit 69 during the outage (found by a fault trial).
+#[test]
+fn a_queued_command_waits_out_an_outage_and_runs() {
+    let mut zk = standalone(TICK_MS);
+    let zs = zk.connect_string();
+    let path = unique_path("outage-queued");
+    let mut c = zkdemo_on(&zs, &["--connect-timeout", "2s"]);
+    c.args(["lock", "--path", &path, "--", "sleep", "60"]);
+    let holder = Proc::spawn(c);
+    holder
+        .wait_event("acquired", Duration::from_secs(20))
+        .unwrap_or_else(|| panic!("the holder holds:\n{}", holder.transcript()));
+    let mut c = zkdemo_on(&zs, &["--connect-timeout", "2s"]);
+    c.args(["lock", "--path", &path, "--", "echo", "ran"]);
+    let mut waiter = Proc::spawn(c);
+    waiter
+        .wait_event("queued", Duration::from_secs(20))
+        .unwrap_or_else(|| panic!("the waiter queues:\n{}", waiter.transcript()));
+    zk.stop(0);
+    // Longer than the session (4 s) and connect (2 s) timeouts: the holder loses the lock.
+    sleep(SESSION + Duration::from_secs(3));
+    assert!(
+        running(&mut waiter),
+        "the queued command gave up during the outage:\n{}",
+        waiter.transcript()
+    );
+    zk.start_node(0).expect("the server starts again");
+    let st = waiter
+        .wait_exit(SESSION + SLACK + Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("the waiter never ran:\n{}", waiter.transcript()));
+    assert!(st.success(), "{}", waiter.transcript());
+    assert!(
+        waiter.wait_text("ran", Duration::ZERO).is_some(),
+        "{}",
+        waiter.transcript()
+    );
+    drop(holder);
+}
+
 // --- d: a link cut for longer than the session and connect timeouts -------------------------
 
 /// (d) A watcher's and a worker's links cut for longer than session timeout + connect

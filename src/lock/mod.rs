@@ -26,8 +26,10 @@ pub fn run(args: &LockArgs, ctx: &Context) -> exit::Result<i32> {
     args.check()?;
     let command = &args.contender.command;
     // A worker waits out an outage once it has been in the queue, as the original scripts'
-    // workers do; a command run and the one-shot forms (-n, -w) fail with exit 69.
-    let patient = command.is_empty() && !args.nonblock && args.wait.is_none();
+    // workers do, and so does a command queued without a time limit (a cron job queued behind
+    // another should not die of a ZooKeeper restart; an `elect` node with a command waits it
+    // out too). The forms with a limit (-n, -w) fail with exit 69.
+    let patient = !args.nonblock && args.wait.is_none();
     let c = Contender::new(
         &args.path,
         args.contender.id.as_deref(),
