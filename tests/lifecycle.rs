@@ -720,6 +720,48 @@ fn a_queued_command_waits_out_an_outage_and_runs() {
     drop(holder);
 }
 
+/// (c4) zkdemo itself stopped (SIGSTOP) past the session timeout while its command holds:
+/// on waking it does not claim to give up "before the session can expire" (found by a fault
+/// trial, when the closed connection is seen first); it says it noticed late, or that the
+/// session timeout passed, and exits 79.
+#[test]
+fn a_holder_woken_after_the_session_could_expire_says_it_noticed_late() {
+    let zk = standalone(TICK_MS);
+    let mut c = zkdemo_on(&zk.connect_string(), &[]);
+    c.args([
+        "lock",
+        "--path",
+        &unique_path("stopped-holder"),
+        "--kill-grace",
+        "1s",
+    ])
+    .args(["--", "sleep", "60"]);
+    let mut holder = Proc::spawn(c);
+    holder
+        .wait_event("acquired", Duration::from_secs(20))
+        .unwrap_or_else(|| panic!("the holder holds:\n{}", holder.transcript()));
+    holder.signal(libc::SIGSTOP);
+    sleep(SESSION + Duration::from_secs(2));
+    holder.signal(libc::SIGCONT);
+    let st = holder
+        .wait_exit(Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("it ends after waking:\n{}", holder.transcript()));
+    assert_eq!(st.code(), Some(79), "{}", holder.transcript());
+    let lost = holder
+        .events()
+        .into_iter()
+        .find(|e| e["event"] == "lost")
+        .unwrap_or_else(|| panic!("it says it lost the lock:\n{}", holder.transcript()));
+    let why = lost["reason"].as_str().unwrap_or_default();
+    // Which comes first on waking decides the words: the session's own verdict (no contact
+    // for the session timeout), or the closed connection with a hold already past its time.
+    assert!(
+        !why.contains("before the session can expire")
+            && (why.contains("late") || why.contains("for the session timeout")),
+        "{lost}"
+    );
+}
+
 // --- d: a link cut for longer than the session and connect timeouts -------------------------
 
 /// (d) A watcher's and a worker's links cut for longer than session timeout + connect

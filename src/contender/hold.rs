@@ -105,7 +105,18 @@ pub(super) fn hold(
                     if let Some((why, stop)) = pending.take_if(|p| p.1.term_at <= now) {
                         // What becomes of the command is the caller's to say (`lock`: "LOST
                         // the lock …; stopping the command"), once.
-                        let why = format!("{why}; given up before the session can expire");
+                        // Past the SIGKILL time already: zkdemo itself did not run meanwhile
+                        // (SIGSTOP, a suspended machine), and the session may be gone.
+                        let why = if now > stop.kill_at {
+                            format!(
+                                "{why}; noticed {} late (zkdemo was not running: stopped, \
+                                 or the machine asleep?): the session may have expired and \
+                                 another may hold already",
+                                crate::session::fmt_duration(now - stop.kill_at)
+                            )
+                        } else {
+                            format!("{why}; given up before the session can expire")
+                        };
                         return lose(&mut child, why, stop);
                     }
                     if until.is_some_and(|u| u <= now) {
