@@ -25,7 +25,7 @@ function __fish_zkdemo_using_subcommand
 end
 
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_needs_command" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_needs_command" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_needs_command" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -60,7 +60,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l count -d 'Worker 
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s w -l wait -d 'Give up after waiting this long for the lock (0s: the same as -n)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s E -l conflict-exit-code -d 'Exit code when giving up (-n, -w)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand lock" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -81,7 +81,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l kill-grace -d 'A
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l lead -d 'Resign after leading this long, and queue again at the back' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l count -d 'Exit after leading this many times' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -95,7 +95,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand elect" -s h -l help -d 'Pr
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l name -d 'The config\'s name: the node is /configs/NAME' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l path -d 'Any znode instead of /configs/NAME' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and not __fish_seen_subcommand_from watch set unset get help" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -115,7 +115,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_su
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l name -d 'The config\'s name: the node is /configs/NAME' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l path -d 'Any znode instead of /configs/NAME' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from watch" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -130,7 +130,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_su
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l name -d 'The config\'s name: the node is /configs/NAME' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l path -d 'Any znode instead of /configs/NAME' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from set" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -144,7 +144,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_su
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l name -d 'The config\'s name: the node is /configs/NAME' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l path -d 'Any znode instead of /configs/NAME' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from unset" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -157,7 +157,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_su
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l name -d 'The config\'s name: the node is /configs/NAME' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l path -d 'Any znode instead of /configs/NAME' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand config; and __fish_seen_subcommand_from get" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -177,7 +177,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -l role -d 'What 
 holder\t'A lock: the head holds it'
 leader\t'An election: the head leads'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand inspect" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -195,7 +195,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l port -d 'Client
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l data-dir -d 'Keep the servers\' data here (one node-N/ per server, with its zoo.cfg and server.log). Default: a temporary directory removed on exit' -r -F
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l tick-time -d 'ZooKeeper\'s tickTime. Sessions may last between 2 and 20 ticks' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand server" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -211,7 +211,7 @@ config\t'Three watchers receive three updates from an updater'
 all\t'All three, one after the other'"
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l timeline -d 'Also draw what happened as an SVG timeline in this file (as `zkdemo timeline` draws a saved `--json` log)' -r -F
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand demo" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -230,7 +230,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l starts -d 'cost:
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l path -d 'Work under this znode (a fresh child per run, removed afterwards)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l exe -d 'The zkdemo binary that elect and cost run [default: this one]' -r -F
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -243,7 +243,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -s q -l quiet -d 'P
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -s o -l output -d 'Where to write the SVG; `-` writes it to stdout' -r -F
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -254,7 +254,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -s v -l verbose 
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -s q -l quiet -d 'Print only errors (and JSON events when --json is given)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand timeline" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'
@@ -265,7 +265,7 @@ complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -s v -l verbose -d 'M
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -s q -l quiet -d 'Print only errors (and JSON events when --json is given)'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -s z -l zk -d 'ZooKeeper servers: host:port[,host:port…][/chroot]' -r
-complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks)' -r
+complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -l session-timeout -d 'Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says what it granted)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -l connect-timeout -d 'How long to wait for a first session before giving up with exit code 69' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -l auth -d 'Digest credentials, USER:PASSWORD, added to the session (and again after a reconnect)' -r
 complete -c zkdemo -n "__fish_zkdemo_using_subcommand completions" -l acl -d 'The ACL of the nodes zkdemo creates (what each value allows: see --help)' -r -f -a "creator\t'With --auth: all rights for our identity, read for everyone. Without --auth there is no identity to grant anything to, so nodes are open'

@@ -157,7 +157,8 @@ pub struct GlobalArgs {
           value_parser = ConnectString::parse)]
     pub zk: ConnectString,
 
-    /// Session timeout asked of the server (it may clamp it between 2 and 20 ticks).
+    /// Session timeout asked of the server (it may clamp it between 2 and 20 ticks; -v says
+    /// what it granted).
     #[arg(long, global = true, default_value = "10s", value_name = "DURATION",
           value_parser = parse_session_timeout)]
     pub session_timeout: Duration,

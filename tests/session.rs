@@ -489,3 +489,27 @@ fn a_refused_connection_is_said_at_once_and_a_missing_chroot_is_named() {
     assert!(err.contains(&format!("the chroot {missing}")), "{err}");
     assert!(err.lines().count() == 1, "one line: {err}");
 }
+
+/// A session timeout the server bounds (its maxSessionTimeout is 20 ticks: 4 s here) is said
+/// with -v, not clamped in silence (found by a fault trial).
+#[test]
+fn a_session_timeout_the_server_bounds_is_said_with_v() {
+    let mut c = zkdemo();
+    c.env_remove("ZKDEMO_AUTH").args([
+        "--zk",
+        &shared().connect_string(),
+        "-v",
+        "--session-timeout",
+        "30s",
+        "inspect",
+        "/",
+    ]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert!(st.success(), "{}", p.transcript());
+    assert!(
+        p.stderr()
+            .contains("the server granted a session timeout of 4s (asked: 30s)"),
+        "{}",
+        p.stderr()
+    );
+}

@@ -131,6 +131,21 @@ impl Session {
             cfg.connect,
             granted.timeout_ms
         );
+        let (asked, given) = (cfg.session_timeout, session.timeout());
+        if given.abs_diff(asked) >= Duration::from_millis(1) {
+            // The server bounds it (2 to 20 ticks by default): everything that depends on it
+            // (the loss clock, heartbeats) uses what it granted. Said once per process, with
+            // -v (a test server's 4 s ceiling would otherwise add a line to every error).
+            static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+            if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                log::info!(
+                    "the server granted a session timeout of {} (asked: {}): it keeps session \
+                     timeouts within its minSessionTimeout and maxSessionTimeout",
+                    fmt_duration(given),
+                    fmt_duration(asked)
+                );
+            }
+        }
         Ok(session)
     }
 
