@@ -6,7 +6,7 @@ mod common;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use serde_json::{json, Value};
@@ -666,14 +666,8 @@ fn get_into_a_closed_pipe_exits_quietly() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Read one line, then close the pipe: what `head -1` does.
-    {
-        use std::io::BufRead;
-        let mut r = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        r.read_line(&mut first).unwrap();
-        assert!(first.starts_with("key00000="), "{first}");
-    }
+    let first = head_1(&mut child);
+    assert!(first.starts_with("key00000="), "{first}");
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
@@ -684,7 +678,6 @@ fn get_into_a_closed_pipe_exits_quietly() {
 /// (141); it ran on, printing to nobody, until killed (found by a fault trial).
 #[test]
 fn a_watch_whose_reader_went_away_ends_at_the_next_change() {
-    use std::io::BufRead;
     let c = shared();
     let path = unique_path("watch-closed-stdout");
     set(c, &path, &["a=1"]);
@@ -701,24 +694,14 @@ fn a_watch_whose_reader_went_away_ends_at_the_next_change() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    {
-        let mut r = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        r.read_line(&mut first).unwrap();
-        assert!(first.contains("version 0"), "{first}");
-    }
+    let first = head_1(&mut child);
+    assert!(first.contains("version 0"), "{first}");
     set(c, &path, &["a=2"]);
-    let t = Instant::now();
-    let st = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        if t.elapsed() > Duration::from_secs(10) {
-            let _ = child.kill();
-            panic!("the watcher still runs 10 s after a change it could not print");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let st = exit_within(
+        &mut child,
+        Duration::from_secs(10),
+        "the watcher, after a change it could not print",
+    );
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(st.code(), Some(141), "{err}");

@@ -570,7 +570,6 @@ fn a_short_server_restart_neither_breaks_the_hold_nor_the_wait() {
 /// SIGPIPE would (141). Found by a fault trial.
 #[test]
 fn a_worker_whose_reader_went_away_stops_and_lets_go() {
-    use std::io::BufRead;
     use std::process::Stdio;
     let zk = shared().connect_string();
     let path = unique_path("closed-stdout");
@@ -581,23 +580,13 @@ fn a_worker_whose_reader_went_away_stops_and_lets_go() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    {
-        let mut r = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        r.read_line(&mut first).unwrap();
-        assert!(first.contains("worker p"), "{first}");
-    }
-    let t = Instant::now();
-    let st = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        if t.elapsed() > Duration::from_secs(10) {
-            let _ = child.kill();
-            panic!("the worker still runs 10 s after its reader went away");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let first = head_1(&mut child);
+    assert!(first.contains("worker p"), "{first}");
+    let st = exit_within(
+        &mut child,
+        Duration::from_secs(10),
+        "the worker whose reader went away",
+    );
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(st.code(), Some(141), "{err}");

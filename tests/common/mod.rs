@@ -51,6 +51,31 @@ pub fn json_lock(zk: &str, path: &str, id: &str, extra: &[&str]) -> Proc {
     Proc::spawn(cmd)
 }
 
+/// Read the first line of a piped child's stdout, then close the pipe: what `| head -1`
+/// does to zkdemo.
+pub fn head_1(child: &mut Child) -> String {
+    use std::io::BufRead;
+    let mut r = BufReader::new(child.stdout.take().expect("a piped stdout"));
+    let mut first = String::new();
+    r.read_line(&mut first).expect("a line");
+    first
+}
+
+/// The child's exit status within `limit`; killed (and the test failed with `what`) otherwise.
+pub fn exit_within(child: &mut Child, limit: Duration, what: &str) -> ExitStatus {
+    let t = Instant::now();
+    loop {
+        if let Some(st) = child.try_wait().expect("try_wait") {
+            return st;
+        }
+        if t.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{what}: still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// A session of the test's own with the shared server, to plant or read znodes.
 pub fn shared_session() -> zkdemo::session::Session {
     let cfg = session_config(&shared().connect_string(), Duration::from_secs(4));
