@@ -509,6 +509,25 @@ fn inspect_shows_a_curator_semaphore_with_its_acquiring_lease() {
     );
     assert_eq!(view["contenders"][0]["id"], "c", "{view}");
     assert_eq!(view["contenders"][0]["role"], "acquiring", "{view}");
+    // A third that gives up (-w) says so with the conflict code and leaves no lease behind.
+    let mut c = zkdemo();
+    c.args([
+        "--zk",
+        &zk,
+        "lock",
+        "--format",
+        "curator",
+        "--max-leases",
+        "1",
+    ])
+    .args(["--path", &path, "-w", "1s", "--", "true"]);
+    let (st, p) = run(c, Duration::from_secs(20));
+    assert_eq!(st.code(), Some(75), "{}", p.transcript());
+    assert_eq!(
+        shared_children(&format!("{path}/leases")).len(),
+        2,
+        "the holder's and the peer's only"
+    );
     holder.signal(libc::SIGTERM);
     holder.wait_exit(Duration::from_secs(10)).expect("stops");
     peer.wait_event("acquired", Duration::from_secs(10))

@@ -51,14 +51,7 @@ impl Queue {
                 mixed: false,
             }));
         }
-        let mut found: Vec<Format> = children
-            .iter()
-            .filter_map(|c| name::parse(c))
-            .map(|n| n.format)
-            .filter(|&f| f != Format::Other)
-            .collect();
-        found.sort_by_key(|f| f.as_str());
-        found.dedup();
+        let found = name::formats_of(&children, false);
         if found.is_empty() {
             Ok(())
         } else {

@@ -86,14 +86,7 @@ impl Queue {
                 mixed: false,
             }));
         }
-        let mut foreign: Vec<_> = children
-            .iter()
-            .filter_map(|c| super::name::parse(c))
-            .map(|n| n.format)
-            .filter(|f| *f != super::name::Format::Other)
-            .collect();
-        foreign.sort_by_key(|f| f.as_str());
-        foreign.dedup();
+        let foreign = super::name::formats_of(&children, false);
         if !foreign.is_empty() {
             return Err(Error::NotSemaphore(foreign));
         }

@@ -100,6 +100,23 @@ pub fn is_kazoo_lease(name: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// The known recipes' formats among `children` (sequential nodes; a kazoo lease too when
+/// `leases`), sorted by name, each once: what the refusals of a directory look at.
+pub fn formats_of(children: &[String], leases: bool) -> Vec<Format> {
+    let mut found: Vec<Format> = children
+        .iter()
+        .filter_map(|c| {
+            parse(c)
+                .map(|n| n.format)
+                .or_else(|| (leases && is_kazoo_lease(c)).then_some(Format::KazooLease))
+        })
+        .filter(|&f| f != Format::Other)
+        .collect();
+    found.sort_by_key(|f| f.as_str());
+    found.dedup();
+    found
+}
+
 /// Parse a child name; None when it does not end in a sequence number.
 pub fn parse(name: &str) -> Option<Name> {
     // A wrapped sequence of ten digits takes eleven characters (`-1000000000`), and then the

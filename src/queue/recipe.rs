@@ -196,17 +196,7 @@ impl Recipe {
     /// another recipe, or of several, or a kazoo semaphore's leases (each of our nodes would
     /// count as a lease there).
     pub fn check_directory(self, children: &[String]) -> Result<(), Foreign> {
-        let mut known: Vec<Format> = children
-            .iter()
-            .filter_map(|c| {
-                name::parse(c)
-                    .map(|n| n.format)
-                    .or_else(|| name::is_kazoo_lease(c).then_some(Format::KazooLease))
-            })
-            .filter(|&f| f != Format::Other)
-            .collect();
-        known.sort_by_key(|f| f.as_str());
-        known.dedup();
+        let known = name::formats_of(children, true);
         let formats: Vec<Format> = known.iter().copied().filter(|&f| !self.speaks(f)).collect();
         if formats.is_empty() {
             return Ok(());
